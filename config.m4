@@ -1,0 +1,81 @@
+dnl config.m4 for extension mailguard
+
+PHP_ARG_WITH([mailguard],
+  [for mailguard support],
+  [AS_HELP_STRING([[--with-mailguard[=DIR]]],
+    [Include mailguard support. DIR is the libpq install prefix (default: pkg-config, then pg_config)])])
+
+PHP_ARG_ENABLE([mailguard-dev],
+  [whether to build mailguard with developer warnings as errors],
+  [AS_HELP_STRING([--enable-mailguard-dev],
+    [mailguard: compile with -Wall -Wextra -Werror and friends (developers, CI)])],
+  [no],
+  [no])
+
+if test "$PHP_MAILGUARD" != "no"; then
+  dnl libpq, found the way ext/pgsql finds it: an explicit DIR wins, then
+  dnl pkg-config, then pg_config on PATH.
+  MAILGUARD_PQ_CFLAGS=""
+  MAILGUARD_PQ_LIBS=""
+  if test "$PHP_MAILGUARD" != "yes"; then
+    if test -r "$PHP_MAILGUARD/include/libpq-fe.h"; then
+      MAILGUARD_PQ_CFLAGS="-I$PHP_MAILGUARD/include"
+    elif test -r "$PHP_MAILGUARD/include/postgresql/libpq-fe.h"; then
+      MAILGUARD_PQ_CFLAGS="-I$PHP_MAILGUARD/include/postgresql"
+    else
+      AC_MSG_ERROR([libpq-fe.h not found under $PHP_MAILGUARD/include])
+    fi
+    MAILGUARD_PQ_LIBDIR="$PHP_MAILGUARD/$PHP_LIBDIR"
+    test -d "$MAILGUARD_PQ_LIBDIR" || MAILGUARD_PQ_LIBDIR="$PHP_MAILGUARD/lib"
+    MAILGUARD_PQ_LIBS="-L$MAILGUARD_PQ_LIBDIR -lpq"
+  else
+    PKG_CHECK_MODULES([MAILGUARD_PQ], [libpq >= 10], [
+      MAILGUARD_PQ_CFLAGS="$MAILGUARD_PQ_CFLAGS"
+      MAILGUARD_PQ_LIBS="$MAILGUARD_PQ_LIBS"
+    ], [
+      AC_PATH_PROG([MAILGUARD_PG_CONFIG], [pg_config], [no])
+      if test "$MAILGUARD_PG_CONFIG" = "no"; then
+        AC_MSG_ERROR([libpq not found: install libpq-dev or pass --with-mailguard=DIR])
+      fi
+      MAILGUARD_PQ_CFLAGS="-I`$MAILGUARD_PG_CONFIG --includedir`"
+      MAILGUARD_PQ_LIBS="-L`$MAILGUARD_PG_CONFIG --libdir` -lpq"
+    ])
+  fi
+
+  PHP_EVAL_INCLINE([$MAILGUARD_PQ_CFLAGS])
+  PHP_EVAL_LIBLINE([$MAILGUARD_PQ_LIBS], [MAILGUARD_SHARED_LIBADD])
+
+  old_CFLAGS="$CFLAGS"
+  old_LIBS="$LIBS"
+  CFLAGS="$CFLAGS $MAILGUARD_PQ_CFLAGS"
+  LIBS="$LIBS $MAILGUARD_PQ_LIBS"
+  AC_CHECK_HEADER([libpq-fe.h], [], [AC_MSG_ERROR([libpq-fe.h not usable])])
+  AC_CHECK_FUNC([PQconnectStartParams], [], [AC_MSG_ERROR([libpq is too old: PQconnectStartParams missing])])
+  CFLAGS="$old_CFLAGS"
+  LIBS="$old_LIBS"
+
+  dnl re2c is optional: the generated scanner.c is committed. When re2c is
+  dnl present, Makefile.frag regenerates it from scanner.re.
+  AC_CHECK_PROG([MAILGUARD_RE2C], [re2c], [re2c], [])
+  PHP_SUBST([MAILGUARD_RE2C])
+
+  MAILGUARD_CFLAGS="-DZEND_ENABLE_STATIC_TSRMLS_CACHE=1"
+  if test "$PHP_MAILGUARD_DEV" != "no"; then
+    MAILGUARD_CFLAGS="$MAILGUARD_CFLAGS -Wall -Wextra -Werror -Wformat=2 -Wpointer-arith -Wstrict-prototypes -Wvla -Wimplicit-fallthrough -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare"
+  fi
+
+  PHP_NEW_EXTENSION([mailguard], m4_normalize([
+      ext/mailguard/mailguard.c
+      ext/mailguard/hook.c
+      ext/mailguard/origin.c
+      ext/mailguard/headers.c
+      ext/mailguard/scanner.c
+      ext/mailguard/log.c
+      ext/mailguard/log_writer.c
+    ]), [$ext_shared], [], [$MAILGUARD_CFLAGS])
+  PHP_ADD_BUILD_DIR([$ext_builddir/ext/mailguard])
+  PHP_ADD_INCLUDE([$ext_srcdir/ext/mailguard])
+  PHP_ADD_EXTENSION_DEP([mailguard], [standard])
+  PHP_SUBST([MAILGUARD_SHARED_LIBADD])
+  PHP_ADD_MAKEFILE_FRAGMENT
+fi

@@ -1,0 +1,577 @@
+/*
+  +----------------------------------------------------------------------+
+  | mailguard: per-account mail accounting for shared PHP hosting        |
+  +----------------------------------------------------------------------+
+  | This source file is subject to the MIT license that is bundled with  |
+  | this package in the file LICENSE.                                    |
+  +----------------------------------------------------------------------+
+*/
+
+/* The data path of one mail: hook -> origin -> headers -> verdict ->
+ * PHP's original handler -> syslog.
+ *
+ * Each hook parses its arguments with exactly the specification the
+ * original uses, in the same call frame, so every TypeError, ValueError and
+ * deprecation is PHP's own, whatever way the function was called. Coerced
+ * string arguments are converted in place by the engine, so when the
+ * original handler runs on the same frame its own parse has no side effect
+ * left to repeat. */
+
+#ifdef HAVE_CONFIG_H
+# include "config.h"
+#endif
+
+#include "php.h"
+#include "php_globals.h"
+#include "ext/standard/php_mail.h"
+#include "ext/standard/php_string.h"
+#include "zend_smart_str.h"
+#include "php_mailguard.h"
+#include "hook.h"
+#include "origin.h"
+#include "headers.h"
+#include "log.h"
+
+#include <syslog.h>
+
+typedef struct {
+	const char *function;   /* the PHP function, for the log */
+	zend_string *block;     /* header block as the MTA reads it, without the stamp */
+	const char *headers;    /* additional headers as core's php_mail() gets them */
+	size_t headers_len;
+	bool via_php_mail;      /* core's php_mail() writes the message (not imap) */
+	bool core_check_exact;  /* php_mail() gets exactly `headers` (not mbstring's rewrite) */
+} mg_call;
+
+typedef enum {
+	MG_PASS_MAIL = 0,       /* hand over with the stamp */
+	MG_PASS_UNSTAMPED,      /* hand over as is: core refuses it on its own */
+	MG_REFUSE               /* mailguard refuses, the original is not called */
+} mg_decision;
+
+/* {{{ the hook table */
+static ZEND_NAMED_FUNCTION(mg_mail);
+static ZEND_NAMED_FUNCTION(mg_mb_send_mail);
+static ZEND_NAMED_FUNCTION(mg_error_log);
+static ZEND_NAMED_FUNCTION(mg_imap_mail);
+
+typedef struct {
+	const char *name;
+	size_t name_len;
+	zif_handler ours;
+	zif_handler orig;       /* NULL while not hooked */
+} mg_hook;
+
+enum { MG_HOOK_MAIL, MG_HOOK_MB_SEND_MAIL, MG_HOOK_ERROR_LOG, MG_HOOK_IMAP_MAIL, MG_HOOK_COUNT };
+
+static mg_hook mg_hooks[MG_HOOK_COUNT] = {
+	{ ZEND_STRL("mail"), mg_mail, NULL },
+	{ ZEND_STRL("mb_send_mail"), mg_mb_send_mail, NULL },
+	{ ZEND_STRL("error_log"), mg_error_log, NULL },
+	{ ZEND_STRL("imap_mail"), mg_imap_mail, NULL },
+};
+
+static char mg_hook_names[96];
+
+/* imap_mail() is called with rewritten arguments through a copy of its
+ * function record that carries the original handler. */
+static zend_internal_function mg_imap_orig_fn;
+
+#define MG_ORIG(id) (mg_hooks[id].orig)
+
+void mg_hook_install(void)
+{
+	int i;
+
+	mg_hook_names[0] = '\0';
+	for (i = 0; i < MG_HOOK_COUNT; i++) {
+		zend_function *fn = zend_hash_str_find_ptr(CG(function_table), mg_hooks[i].name, mg_hooks[i].name_len);
+
+		if (fn == NULL || fn->type != ZEND_INTERNAL_FUNCTION) {
+			continue;
+		}
+		/* Chain to whatever handler is installed now: another extension
+		 * may have hooked the function before us. */
+		mg_hooks[i].orig = fn->internal_function.handler;
+		fn->internal_function.handler = mg_hooks[i].ours;
+		if (i == MG_HOOK_IMAP_MAIL) {
+			mg_imap_orig_fn = fn->internal_function;
+			mg_imap_orig_fn.handler = mg_hooks[i].orig;
+		}
+		if (mg_hook_names[0] != '\0') {
+			strlcat(mg_hook_names, ", ", sizeof(mg_hook_names));
+		}
+		strlcat(mg_hook_names, mg_hooks[i].name, sizeof(mg_hook_names));
+	}
+}
+
+void mg_hook_restore(void)
+{
+	int i;
+
+	for (i = 0; i < MG_HOOK_COUNT; i++) {
+		zend_function *fn;
+
+		if (mg_hooks[i].orig == NULL) {
+			continue;
+		}
+		fn = zend_hash_str_find_ptr(CG(function_table), mg_hooks[i].name, mg_hooks[i].name_len);
+		/* Only undo our own work: if someone hooked after us, their
+		 * handler stays and still chains to ours, which stays valid
+		 * until the module is unloaded. */
+		if (fn != NULL && fn->type == ZEND_INTERNAL_FUNCTION
+				&& fn->internal_function.handler == mg_hooks[i].ours) {
+			fn->internal_function.handler = mg_hooks[i].orig;
+		}
+		mg_hooks[i].orig = NULL;
+	}
+	mg_hook_names[0] = '\0';
+}
+
+const char *mg_hook_list(void)
+{
+	return mg_hook_names[0] != '\0' ? mg_hook_names : "(none)";
+}
+
+void mg_hook_request_end(void)
+{
+	if (MG_G(depth) > 0) {
+		PG(mail_x_header) = MG_G(saved_x_header);
+		MG_G(depth) = 0;
+	}
+}
+/* }}} */
+
+/* {{{ building the header block the MTA will read */
+
+/* Core replaces control characters in mail()'s to and subject with spaces
+ * (keeping folds) and drops trailing whitespace; for counting and logging
+ * a fold and a space are the same, so every control byte becomes a space. */
+static void mg_block_append_clean(smart_str *s, const char *v, size_t len)
+{
+	size_t i;
+
+	while (len > 0 && isspace((unsigned char) v[len - 1])) {
+		len--;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char) v[i];
+		smart_str_appendc(s, iscntrl(c) ? ' ' : (char) c);
+	}
+}
+
+static void mg_block_field(smart_str *s, const char *name, const char *v, size_t len, bool clean)
+{
+	smart_str_appends(s, name);
+	smart_str_appendl(s, ": ", 2);
+	if (clean) {
+		mg_block_append_clean(s, v, len);
+	} else {
+		smart_str_appendl(s, v, len);
+	}
+	smart_str_appendc(s, '\n');
+}
+
+static zend_string *mg_block_finish(smart_str *s, const char *headers, size_t headers_len)
+{
+	if (headers != NULL && headers_len > 0) {
+		smart_str_appendl(s, headers, headers_len);
+	}
+	smart_str_0(s);
+	return s->s != NULL ? s->s : ZSTR_EMPTY_ALLOC();
+}
+/* }}} */
+
+/* {{{ the syslog line */
+static void mg_report(const mg_call *c, const mg_origin *o, const mg_facts *f,
+		const char *verdict, const char *reason, const char *result)
+{
+	smart_str s = {0};
+	size_t cap = (size_t) MG_G(log_field_max);
+	char where[32];
+	zend_string *script;
+
+	if (!MG_G(syslog) || MG_G(syslog_socket) == NULL || MG_G(syslog_socket)[0] == '\0') {
+		return;
+	}
+	snprintf(where, sizeof(where), ":%u", o->line);
+	script = zend_string_concat2(o->script, strlen(o->script), where, strlen(where));
+
+	mg_log_kv(&s, "verdict", verdict, strlen(verdict), cap);
+	if (reason != NULL) {
+		mg_log_kv(&s, "reason", reason, strlen(reason), cap);
+	}
+	if (result != NULL) {
+		mg_log_kv(&s, "result", result, strlen(result), cap);
+	}
+	mg_log_kv(&s, "fn", c->function, strlen(c->function), cap);
+	mg_log_kv(&s, "account", ZSTR_VAL(o->account), ZSTR_LEN(o->account), cap);
+	mg_log_kv_long(&s, "uid", o->uid);
+	mg_log_kv_long(&s, "owner", o->owner);
+	mg_log_kv(&s, "script", ZSTR_VAL(script), ZSTR_LEN(script), cap);
+	mg_log_kv(&s, "entry", o->entry, strlen(o->entry), cap);
+	mg_log_kv(&s, "vhost", o->vhost, o->vhost ? strlen(o->vhost) : 0, cap);
+	mg_log_kv(&s, "client", o->client, o->client ? strlen(o->client) : 0, cap);
+	mg_log_kv(&s, "host", o->host, strlen(o->host), cap);
+	mg_log_kv(&s, "sapi", o->sapi, strlen(o->sapi), cap);
+	mg_log_kv_long(&s, "pid", o->pid);
+#define MG_KV_SMART(key, field) \
+	mg_log_kv(&s, key, f->field.s ? ZSTR_VAL(f->field.s) : NULL, f->field.s ? ZSTR_LEN(f->field.s) : 0, cap)
+	MG_KV_SMART("from", from);
+	MG_KV_SMART("to", to);
+	MG_KV_SMART("cc", cc);
+	MG_KV_SMART("bcc", bcc);
+	MG_KV_SMART("subject", subject);
+#undef MG_KV_SMART
+	mg_log_kv_long(&s, "rcpts", (zend_long) f->rcpts);
+	smart_str_0(&s);
+
+	mg_log_send(MG_G(syslog_socket), MG_G(facility),
+		strcmp(verdict, "accept") == 0 ? LOG_INFO : LOG_WARNING,
+		ZSTR_VAL(s.s), ZSTR_LEN(s.s), (size_t) MG_G(syslog_max_length));
+
+	smart_str_free(&s);
+	zend_string_release(script);
+}
+/* }}} */
+
+/* {{{ one mail */
+static void mg_call_orig(zif_handler orig, bool stamp, INTERNAL_FUNCTION_PARAMETERS)
+{
+	bool saved = PG(mail_x_header);
+
+	/* Core's own mail.add_x_header writes the stamp in core's format, once,
+	 * at the front of the headers, for every path through php_mail().
+	 * Forcing it for the length of this call is what makes the stamp
+	 * impossible to switch off; the saved value is put back afterwards (and
+	 * in RSHUTDOWN after a bailout). */
+	if (MG_G(depth)++ == 0) {
+		MG_G(saved_x_header) = saved;
+	}
+	PG(mail_x_header) = stamp;
+	orig(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+	PG(mail_x_header) = saved;
+	MG_G(depth)--;
+}
+
+static const char *mg_refusal_text(const char *reason)
+{
+	if (strcmp(reason, "forged-stamp") == 0) {
+		return "the additional headers must not contain " MG_STAMP_HEADER;
+	}
+	return "malformed additional headers";
+}
+
+static mg_decision mg_decide(const mg_call *c, const mg_facts *f, const char **reason)
+{
+	*reason = NULL;
+	if (!MG_G(header)) {
+		return MG_PASS_MAIL;
+	}
+	if (f->has_stamp) {
+		/* A script that writes its own X-PHP-Originating-Script is trying
+		 * to hide where a mail came from: refuse rather than guess which
+		 * of the two a reader would trust. */
+		*reason = "forged-stamp";
+		return MG_REFUSE;
+	}
+	if (c->via_php_mail && mg_headers_refused_by_core(c->headers, c->headers_len)) {
+		/* Core refuses these headers on its own; with the stamp in front,
+		 * a leading space would instead continue the stamp's line. Where
+		 * core sees exactly these headers, let it refuse them with its own
+		 * warning; after mbstring's rewrite that is not certain, so refuse
+		 * here. */
+		*reason = "malformed-headers";
+		return c->core_check_exact ? MG_PASS_UNSTAMPED : MG_REFUSE;
+	}
+	return MG_PASS_MAIL;
+}
+
+static const char *mg_result(zval *return_value)
+{
+	if (EG(exception)) {
+		return "error";
+	}
+	return Z_TYPE_P(return_value) == IS_TRUE ? "sent" : "failed";
+}
+
+/* Runs the data path for a mail that core's php_mail() will write. */
+static void mg_process(const mg_call *c, zif_handler orig, INTERNAL_FUNCTION_PARAMETERS)
+{
+	mg_origin o;
+	mg_facts f;
+	const char *reason;
+	mg_decision d;
+
+	mg_origin_collect(&o);
+	mg_facts_scan(&f, ZSTR_VAL(c->block), ZSTR_LEN(c->block));
+	d = mg_decide(c, &f, &reason);
+
+	switch (d) {
+		case MG_REFUSE:
+			php_error_docref(NULL, E_WARNING, "mailguard: mail refused: %s", mg_refusal_text(reason));
+			RETVAL_FALSE;
+			mg_report(c, &o, &f, "refuse", reason, NULL);
+			break;
+		case MG_PASS_UNSTAMPED:
+			mg_call_orig(orig, false, INTERNAL_FUNCTION_PARAM_PASSTHRU);
+			mg_report(c, &o, &f, "invalid", reason, mg_result(return_value));
+			break;
+		case MG_PASS_MAIL:
+			mg_call_orig(orig, MG_G(header) || PG(mail_x_header), INTERNAL_FUNCTION_PARAM_PASSTHRU);
+			mg_report(c, &o, &f, "accept", NULL, mg_result(return_value));
+			break;
+	}
+	mg_facts_free(&f);
+	mg_origin_free(&o);
+}
+/* }}} */
+
+/* {{{ mail(string $to, string $subject, string $message, array|string $additional_headers = [], string $additional_params = "") */
+static ZEND_NAMED_FUNCTION(mg_mail)
+{
+	char *to = NULL, *subject = NULL, *message = NULL;
+	size_t to_len, subject_len, message_len;
+	zend_string *extra_cmd = NULL, *headers_str = NULL, *headers = NULL;
+	HashTable *headers_ht = NULL;
+	smart_str block = {0};
+	mg_call c;
+
+	ZEND_PARSE_PARAMETERS_START(3, 5)
+		Z_PARAM_PATH(to, to_len)
+		Z_PARAM_PATH(subject, subject_len)
+		Z_PARAM_PATH(message, message_len)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_ARRAY_HT_OR_STR(headers_ht, headers_str)
+		Z_PARAM_PATH_STR(extra_cmd)
+	ZEND_PARSE_PARAMETERS_END();
+
+	(void) message;
+	(void) message_len;
+	(void) extra_cmd;
+
+	if (headers_str != NULL) {
+		if (strlen(ZSTR_VAL(headers_str)) != ZSTR_LEN(headers_str)) {
+			/* core's own ValueError */
+			MG_ORIG(MG_HOOK_MAIL)(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+			return;
+		}
+		headers = php_trim(headers_str, NULL, 0, 2);
+	} else if (headers_ht != NULL) {
+		/* The same builder core uses: its exceptions are core's own. */
+		headers = php_mail_build_headers(headers_ht);
+		if (EG(exception)) {
+			RETURN_THROWS();
+		}
+	}
+
+	mg_block_field(&block, "To", to, to_len, true);
+	mg_block_field(&block, "Subject", subject, subject_len, true);
+	c.function = "mail";
+	c.headers = headers != NULL ? ZSTR_VAL(headers) : NULL;
+	c.headers_len = headers != NULL ? ZSTR_LEN(headers) : 0;
+	c.block = mg_block_finish(&block, c.headers, c.headers_len);
+	c.via_php_mail = true;
+	c.core_check_exact = true;
+
+	mg_process(&c, MG_ORIG(MG_HOOK_MAIL), INTERNAL_FUNCTION_PARAM_PASSTHRU);
+
+	zend_string_release(c.block);
+	if (headers != NULL) {
+		zend_string_release(headers);
+	}
+}
+/* }}} */
+
+/* {{{ mb_send_mail(string $to, string $subject, string $message, array|string $additional_headers = [], ?string $additional_params = null) */
+static ZEND_NAMED_FUNCTION(mg_mb_send_mail)
+{
+	char *to = NULL, *subject = NULL, *message = NULL;
+	size_t to_len, subject_len, message_len;
+	zend_string *extra_cmd = NULL, *headers_str = NULL, *headers = NULL;
+	HashTable *headers_ht = NULL;
+	smart_str block = {0};
+	mg_call c;
+
+	ZEND_PARSE_PARAMETERS_START(3, 5)
+		Z_PARAM_PATH(to, to_len)
+		Z_PARAM_PATH(subject, subject_len)
+		Z_PARAM_PATH(message, message_len)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_ARRAY_HT_OR_STR(headers_ht, headers_str)
+		Z_PARAM_PATH_STR_OR_NULL(extra_cmd)
+	ZEND_PARSE_PARAMETERS_END();
+
+	(void) message;
+	(void) message_len;
+	(void) extra_cmd;
+
+	if (headers_str != NULL) {
+		if (strlen(ZSTR_VAL(headers_str)) != ZSTR_LEN(headers_str)) {
+			MG_ORIG(MG_HOOK_MB_SEND_MAIL)(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+			return;
+		}
+		headers = zend_string_copy(headers_str);
+	} else if (headers_ht != NULL) {
+		headers = php_mail_build_headers(headers_ht);
+		if (EG(exception)) {
+			RETURN_THROWS();
+		}
+	}
+
+	mg_block_field(&block, "To", to, to_len, true);
+	mg_block_field(&block, "Subject", subject, subject_len, true);
+	c.function = "mb_send_mail";
+	c.headers = headers != NULL ? ZSTR_VAL(headers) : NULL;
+	c.headers_len = headers != NULL ? ZSTR_LEN(headers) : 0;
+	c.block = mg_block_finish(&block, c.headers, c.headers_len);
+	c.via_php_mail = true;
+	c.core_check_exact = false;
+
+	mg_process(&c, MG_ORIG(MG_HOOK_MB_SEND_MAIL), INTERNAL_FUNCTION_PARAM_PASSTHRU);
+
+	zend_string_release(c.block);
+	if (headers != NULL) {
+		zend_string_release(headers);
+	}
+}
+/* }}} */
+
+/* {{{ error_log(string $message, int $message_type = 0, ?string $destination = null, ?string $additional_headers = null) */
+static ZEND_NAMED_FUNCTION(mg_error_log)
+{
+	zend_string *message;
+	zend_long type = 0;
+	char *dest = NULL, *hdrs = NULL;
+	size_t dest_len = 0, hdrs_len = 0;
+	smart_str block = {0};
+	mg_call c;
+	zval *type_arg;
+
+	/* Only type 1 sends mail. The common case, a plain log line, goes
+	 * straight through without parsing anything twice. */
+	if (ZEND_NUM_ARGS() < 2
+			|| (Z_TYPE_P(ZEND_CALL_ARG(execute_data, 2)) == IS_LONG && Z_LVAL_P(ZEND_CALL_ARG(execute_data, 2)) != 1)) {
+		MG_ORIG(MG_HOOK_ERROR_LOG)(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+		return;
+	}
+
+	ZEND_PARSE_PARAMETERS_START(1, 4)
+		Z_PARAM_STR(message)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_LONG(type)
+		Z_PARAM_PATH_OR_NULL(dest, dest_len)
+		Z_PARAM_STRING_OR_NULL(hdrs, hdrs_len)
+	ZEND_PARSE_PARAMETERS_END();
+
+	(void) message;
+
+	/* An int argument is not converted in place; store the parsed value so
+	 * the original's own parse cannot repeat a deprecation (1.5 -> 1). */
+	type_arg = ZEND_CALL_ARG(execute_data, 2);
+	if (Z_TYPE_P(type_arg) != IS_LONG) {
+		zval_ptr_dtor(type_arg);
+		ZVAL_LONG(type_arg, type);
+	}
+	if (type != 1) {
+		MG_ORIG(MG_HOOK_ERROR_LOG)(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+		return;
+	}
+
+	/* Core writes the destination unfiltered as "To: %s", NULL as
+	 * "(null)", and the headers as a C string (up to the first NUL). */
+	if (dest != NULL) {
+		mg_block_field(&block, "To", dest, dest_len, false);
+	} else {
+		mg_block_field(&block, "To", ZEND_STRL("(null)"), false);
+	}
+	mg_block_field(&block, "Subject", ZEND_STRL("PHP error_log message"), false);
+	c.function = "error_log";
+	c.headers = hdrs;
+	c.headers_len = hdrs != NULL ? strlen(hdrs) : 0;
+	c.block = mg_block_finish(&block, c.headers, c.headers_len);
+	c.via_php_mail = true;
+	c.core_check_exact = true;
+
+	mg_process(&c, MG_ORIG(MG_HOOK_ERROR_LOG), INTERNAL_FUNCTION_PARAM_PASSTHRU);
+
+	zend_string_release(c.block);
+}
+/* }}} */
+
+/* {{{ imap_mail(string $to, string $subject, string $message, ?string $additional_headers = null, ?string $cc = null, ?string $bcc = null, ?string $return_path = null) */
+static ZEND_NAMED_FUNCTION(mg_imap_mail)
+{
+	zend_string *to = NULL, *subject = NULL, *message = NULL, *headers = NULL;
+	zend_string *cc = NULL, *bcc = NULL, *rpath = NULL;
+	smart_str block = {0};
+	mg_call c;
+	mg_origin o;
+	mg_facts f;
+	const char *reason;
+
+	if (zend_parse_parameters(ZEND_NUM_ARGS(), "PPP|P!P!P!P!", &to, &subject, &message,
+			&headers, &cc, &bcc, &rpath) == FAILURE) {
+		RETURN_THROWS();
+	}
+
+	/* imap writes the message itself, in this order, with bare LF. */
+	if (rpath != NULL && ZSTR_LEN(rpath) != 0) {
+		mg_block_field(&block, "From", ZSTR_VAL(rpath), ZSTR_LEN(rpath), false);
+	}
+	mg_block_field(&block, "To", ZSTR_VAL(to), ZSTR_LEN(to), false);
+	if (cc != NULL && ZSTR_LEN(cc) != 0) {
+		mg_block_field(&block, "Cc", ZSTR_VAL(cc), ZSTR_LEN(cc), false);
+	}
+	if (bcc != NULL && ZSTR_LEN(bcc) != 0) {
+		mg_block_field(&block, "Bcc", ZSTR_VAL(bcc), ZSTR_LEN(bcc), false);
+	}
+	mg_block_field(&block, "Subject", ZSTR_VAL(subject), ZSTR_LEN(subject), false);
+	c.function = "imap_mail";
+	c.headers = headers != NULL ? ZSTR_VAL(headers) : NULL;
+	c.headers_len = headers != NULL ? ZSTR_LEN(headers) : 0;
+	c.block = mg_block_finish(&block, c.headers, c.headers_len);
+	c.via_php_mail = false;
+	c.core_check_exact = false;
+
+	mg_origin_collect(&o);
+	mg_facts_scan(&f, ZSTR_VAL(c.block), ZSTR_LEN(c.block));
+	if (mg_decide(&c, &f, &reason) == MG_REFUSE) {
+		php_error_docref(NULL, E_WARNING, "mailguard: mail refused: %s", mg_refusal_text(reason));
+		RETVAL_FALSE;
+		mg_report(&c, &o, &f, "refuse", reason, NULL);
+	} else if (!MG_G(header)) {
+		MG_ORIG(MG_HOOK_IMAP_MAIL)(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+		mg_report(&c, &o, &f, "accept", NULL, mg_result(return_value));
+	} else {
+		/* imap does not go through php_mail(): prepend the stamp to the
+		 * additional headers and call the original with the new list. */
+		zval params[7];
+		zend_string *stamp = mg_origin_stamp_value();
+		zend_string *nh;
+		uint32_t i;
+
+		if (headers != NULL && ZSTR_LEN(headers) != 0) {
+			nh = zend_strpprintf(0, MG_STAMP_HEADER ": %s\n%s", ZSTR_VAL(stamp), ZSTR_VAL(headers));
+		} else {
+			nh = zend_strpprintf(0, MG_STAMP_HEADER ": %s", ZSTR_VAL(stamp));
+		}
+		zend_string_release(stamp);
+		ZVAL_STR_COPY(&params[0], to);
+		ZVAL_STR_COPY(&params[1], subject);
+		ZVAL_STR_COPY(&params[2], message);
+		ZVAL_STR(&params[3], nh);
+		if (cc) { ZVAL_STR_COPY(&params[4], cc); } else { ZVAL_NULL(&params[4]); }
+		if (bcc) { ZVAL_STR_COPY(&params[5], bcc); } else { ZVAL_NULL(&params[5]); }
+		if (rpath) { ZVAL_STR_COPY(&params[6], rpath); } else { ZVAL_NULL(&params[6]); }
+		zend_call_known_function((zend_function *) &mg_imap_orig_fn, NULL, NULL, return_value, 7, params, NULL);
+		for (i = 0; i < 7; i++) {
+			zval_ptr_dtor(&params[i]);
+		}
+		mg_report(&c, &o, &f, "accept", NULL, mg_result(return_value));
+	}
+	mg_facts_free(&f);
+	mg_origin_free(&o);
+	zend_string_release(c.block);
+}
+/* }}} */

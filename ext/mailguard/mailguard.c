@@ -1,0 +1,207 @@
+/*
+  +----------------------------------------------------------------------+
+  | mailguard: per-account mail accounting for shared PHP hosting        |
+  +----------------------------------------------------------------------+
+  | This source file is subject to the MIT license that is bundled with  |
+  | this package in the file LICENSE.                                    |
+  +----------------------------------------------------------------------+
+*/
+
+/* Module entry, INI settings and phpinfo(). The data path of one mail
+ * starts in hook.c. */
+
+#ifdef HAVE_CONFIG_H
+# include "config.h"
+#endif
+
+#include "php.h"
+#include "php_ini.h"
+#include "ext/standard/info.h"
+#include "php_mailguard.h"
+#include "hook.h"
+#include "log.h"
+
+#include <libpq-fe.h>
+
+ZEND_DECLARE_MODULE_GLOBALS(mailguard)
+
+/* {{{ INI validators: every setting is PHP_INI_SYSTEM and checked here, so
+ * a bad php.ini value is refused at startup with PHP's own "Invalid value"
+ * warning and the default stays in force. */
+static ZEND_INI_MH(OnUpdateMgAccount)
+{
+	const char *p = ZSTR_VAL(new_value);
+	size_t i, len = ZSTR_LEN(new_value);
+
+	/* Account names become PostgreSQL keys and log fields: keep them to a
+	 * conservative identifier alphabet and PostgreSQL's NAMEDATALEN. */
+	if (len > 63) {
+		return FAILURE;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char) p[i];
+		if (!(isalnum(c) || c == '_' || c == '-' || c == '.' || c == '@')) {
+			return FAILURE;
+		}
+	}
+	return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
+}
+
+static ZEND_INI_MH(OnUpdateMgFacility)
+{
+	int facility = mg_log_facility_from_name(ZSTR_VAL(new_value), ZSTR_LEN(new_value));
+
+	if (facility < 0) {
+		return FAILURE;
+	}
+	MG_G(facility) = facility;
+	return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
+}
+
+static ZEND_INI_MH(OnUpdateMgSocket)
+{
+	/* Empty disables syslog output; otherwise an absolute path that fits
+	 * in sockaddr_un. */
+	if (ZSTR_LEN(new_value) > 0
+			&& (ZSTR_VAL(new_value)[0] != '/' || ZSTR_LEN(new_value) >= 108
+				|| strlen(ZSTR_VAL(new_value)) != ZSTR_LEN(new_value))) {
+		return FAILURE;
+	}
+	return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
+}
+
+static ZEND_INI_MH(OnUpdateMgRange)
+{
+	/* mh_arg3 points at the inclusive bounds. Only plain decimal numbers
+	 * are accepted: no quantity suffixes, no trailing junk. */
+	const zend_long *bounds = (const zend_long *) mh_arg3;
+	char *end = NULL;
+	zend_long v = ZEND_STRTOL(ZSTR_VAL(new_value), &end, 10);
+
+	if (ZSTR_LEN(new_value) == 0 || end != ZSTR_VAL(new_value) + ZSTR_LEN(new_value)
+			|| v < bounds[0] || v > bounds[1]) {
+		return FAILURE;
+	}
+	*(zend_long *) ZEND_INI_GET_ADDR() = v;
+	return SUCCESS;
+}
+/* }}} */
+
+static const zend_long mg_line_bounds[2] = {256, 65000};
+static const zend_long mg_field_bounds[2] = {16, 8192};
+
+#ifdef ZTS
+# define MG_GLOBALS_ARG ((void *) &mailguard_globals_id)
+#else
+# define MG_GLOBALS_ARG ((void *) &mailguard_globals)
+#endif
+
+/* {{{ INI entries */
+PHP_INI_BEGIN()
+	STD_PHP_INI_BOOLEAN("mailguard.header", "1", PHP_INI_SYSTEM, OnUpdateBool,
+		header, zend_mailguard_globals, mailguard_globals)
+	STD_PHP_INI_ENTRY("mailguard.account", "", PHP_INI_SYSTEM, OnUpdateMgAccount,
+		account, zend_mailguard_globals, mailguard_globals)
+	STD_PHP_INI_BOOLEAN("mailguard.syslog", "1", PHP_INI_SYSTEM, OnUpdateBool,
+		syslog, zend_mailguard_globals, mailguard_globals)
+	STD_PHP_INI_ENTRY("mailguard.syslog_facility", "mail", PHP_INI_SYSTEM, OnUpdateMgFacility,
+		syslog_facility, zend_mailguard_globals, mailguard_globals)
+	STD_PHP_INI_ENTRY("mailguard.syslog_socket", "/dev/log", PHP_INI_SYSTEM, OnUpdateMgSocket,
+		syslog_socket, zend_mailguard_globals, mailguard_globals)
+	ZEND_INI_ENTRY3_EX("mailguard.syslog_max_length", "2048", PHP_INI_SYSTEM, OnUpdateMgRange,
+		(void *) XtOffsetOf(zend_mailguard_globals, syslog_max_length), MG_GLOBALS_ARG, (void *) mg_line_bounds, NULL)
+	ZEND_INI_ENTRY3_EX("mailguard.log_field_max", "256", PHP_INI_SYSTEM, OnUpdateMgRange,
+		(void *) XtOffsetOf(zend_mailguard_globals, log_field_max), MG_GLOBALS_ARG, (void *) mg_field_bounds, NULL)
+PHP_INI_END()
+/* }}} */
+
+static PHP_GINIT_FUNCTION(mailguard)
+{
+#if defined(COMPILE_DL_MAILGUARD) && defined(ZTS)
+	ZEND_TSRMLS_CACHE_UPDATE();
+#endif
+	memset(mailguard_globals, 0, sizeof(*mailguard_globals));
+	mailguard_globals->facility = LOG_MAIL;
+}
+
+/* {{{ PHP_MINIT_FUNCTION */
+static PHP_MINIT_FUNCTION(mailguard)
+{
+	REGISTER_INI_ENTRIES();
+	mg_hook_install();
+	return SUCCESS;
+}
+/* }}} */
+
+/* {{{ PHP_MSHUTDOWN_FUNCTION */
+static PHP_MSHUTDOWN_FUNCTION(mailguard)
+{
+	mg_hook_restore();
+	mg_log_close();
+	UNREGISTER_INI_ENTRIES();
+	return SUCCESS;
+}
+/* }}} */
+
+/* {{{ PHP_RSHUTDOWN_FUNCTION */
+static PHP_RSHUTDOWN_FUNCTION(mailguard)
+{
+	/* A bailout (fatal error, timeout) inside the original handler skips
+	 * the code that undoes the forced stamp: undo it here so the next
+	 * request of this worker starts from the configured value. */
+	mg_hook_request_end();
+	return SUCCESS;
+}
+/* }}} */
+
+/* {{{ PHP_MINFO_FUNCTION */
+static PHP_MINFO_FUNCTION(mailguard)
+{
+	char buf[32];
+
+	php_info_print_table_start();
+	php_info_print_table_row(2, "mailguard support", "enabled");
+	php_info_print_table_row(2, "Version", PHP_MAILGUARD_VERSION);
+	php_info_print_table_row(2, "Hooked functions", mg_hook_list());
+	snprintf(buf, sizeof(buf), "%d", PQlibVersion());
+	php_info_print_table_row(2, "libpq version", buf);
+	php_info_print_table_end();
+
+	DISPLAY_INI_ENTRIES();
+}
+/* }}} */
+
+static const zend_module_dep mailguard_deps[] = {
+	ZEND_MOD_REQUIRED("standard")
+	ZEND_MOD_OPTIONAL("mbstring")
+	ZEND_MOD_OPTIONAL("imap")
+	ZEND_MOD_END
+};
+
+/* {{{ mailguard_module_entry */
+zend_module_entry mailguard_module_entry = {
+	STANDARD_MODULE_HEADER_EX,
+	NULL,
+	mailguard_deps,
+	"mailguard",
+	NULL,                        /* no userland functions */
+	PHP_MINIT(mailguard),
+	PHP_MSHUTDOWN(mailguard),
+	NULL,
+	PHP_RSHUTDOWN(mailguard),
+	PHP_MINFO(mailguard),
+	PHP_MAILGUARD_VERSION,
+	PHP_MODULE_GLOBALS(mailguard),
+	PHP_GINIT(mailguard),
+	NULL,
+	NULL,
+	STANDARD_MODULE_PROPERTIES_EX
+};
+/* }}} */
+
+#ifdef COMPILE_DL_MAILGUARD
+# ifdef ZTS
+ZEND_TSRMLS_CACHE_DEFINE()
+# endif
+ZEND_GET_MODULE(mailguard)
+#endif

@@ -1,0 +1,136 @@
+/*
+  +----------------------------------------------------------------------+
+  | mailguard: per-account mail accounting for shared PHP hosting        |
+  +----------------------------------------------------------------------+
+  | This source file is subject to the MIT license that is bundled with  |
+  | this package in the file LICENSE.                                    |
+  +----------------------------------------------------------------------+
+*/
+
+/* Origin of one mail: account, uid, the calling script and line, the
+ * request's vhost and client. */
+
+#ifdef HAVE_CONFIG_H
+# include "config.h"
+#endif
+
+#include "php.h"
+#include "SAPI.h"
+#include "ext/standard/php_string.h"
+#include "php_mailguard.h"
+#include "origin.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+/* Per-process caches. An FPM worker changes uid after MINIT, so the user
+ * name is looked up on first use and again whenever the euid differs. */
+static uid_t mg_user_euid = (uid_t) -1;
+static char mg_user_name[64];
+static pid_t mg_host_pid = 0;
+static char mg_host_name[256];
+
+static const char *mg_effective_user(uid_t euid)
+{
+	if (mg_user_euid != euid || mg_user_name[0] == '\0') {
+		struct passwd pw, *res = NULL;
+		char buf[1024];
+
+		if (getpwuid_r(euid, &pw, buf, sizeof(buf), &res) == 0 && res != NULL
+				&& strlen(res->pw_name) < sizeof(mg_user_name)) {
+			strcpy(mg_user_name, res->pw_name);
+		} else {
+			snprintf(mg_user_name, sizeof(mg_user_name), "uid%lu", (unsigned long) euid);
+		}
+		mg_user_euid = euid;
+	}
+	return mg_user_name;
+}
+
+static const char *mg_host(void)
+{
+	/* Looked up once per process: a web node's name does not change under
+	 * a running worker. */
+	if (mg_host_pid != getpid()) {
+		if (gethostname(mg_host_name, sizeof(mg_host_name) - 1) != 0) {
+			mg_host_name[0] = '\0';
+		}
+		mg_host_name[sizeof(mg_host_name) - 1] = '\0';
+		mg_host_pid = getpid();
+	}
+	return mg_host_name;
+}
+
+/* The SAPI's own view of the request (FastCGI params, Apache's
+ * subprocess_env). Unlike $_SERVER or getenv(), a script cannot change it. */
+static char *mg_sapi_var(const char *name, size_t len)
+{
+	char *v = sapi_getenv(name, len);
+
+	if (v != NULL && *v == '\0') {
+		efree(v);
+		v = NULL;
+	}
+	return v;
+}
+
+static zend_long mg_script_owner(void)
+{
+	/* What core's php_getuid() answers: the owner of the request's script,
+	 * or the process's real uid when there is none (php -r). */
+	zend_stat_t *st = sapi_get_stat();
+
+	return st != NULL ? (zend_long) st->st_uid : (zend_long) getuid();
+}
+
+void mg_origin_collect(mg_origin *o)
+{
+	uid_t euid = geteuid();
+
+	memset(o, 0, sizeof(*o));
+	if (MG_G(account) != NULL && MG_G(account)[0] != '\0') {
+		o->account = zend_string_init(MG_G(account), strlen(MG_G(account)), 0);
+	} else {
+		const char *u = mg_effective_user(euid);
+		o->account = zend_string_init(u, strlen(u), 0);
+	}
+	o->uid = (zend_long) euid;
+	o->owner = mg_script_owner();
+	/* Both walk back to the innermost user-code frame, so a call through
+	 * call_user_func() or array_map() names the script that made it. */
+	o->script = zend_get_executed_filename();
+	o->line = zend_get_executed_lineno();
+	o->entry = SG(request_info).path_translated != NULL ? SG(request_info).path_translated : "";
+	o->vhost = mg_sapi_var(ZEND_STRL("SERVER_NAME"));
+	if (o->vhost == NULL) {
+		o->vhost = mg_sapi_var(ZEND_STRL("HTTP_HOST"));
+	}
+	o->client = mg_sapi_var(ZEND_STRL("REMOTE_ADDR"));
+	o->host = mg_host();
+	o->pid = (zend_long) getpid();
+	o->sapi = sapi_module.name;
+}
+
+void mg_origin_free(mg_origin *o)
+{
+	if (o->account) {
+		zend_string_release(o->account);
+	}
+	if (o->vhost) {
+		efree(o->vhost);
+	}
+	if (o->client) {
+		efree(o->client);
+	}
+	memset(o, 0, sizeof(*o));
+}
+
+zend_string *mg_origin_stamp_value(void)
+{
+	const char *file = zend_get_executed_filename();
+	zend_string *base = php_basename(file, strlen(file), NULL, 0);
+	zend_string *v = zend_strpprintf(0, ZEND_LONG_FMT ":%s", mg_script_owner(), ZSTR_VAL(base));
+
+	zend_string_release(base);
+	return v;
+}

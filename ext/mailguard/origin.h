@@ -1,0 +1,35 @@
+/*
+  +----------------------------------------------------------------------+
+  | mailguard: per-account mail accounting for shared PHP hosting        |
+  +----------------------------------------------------------------------+
+  | This source file is subject to the MIT license that is bundled with  |
+  | this package in the file LICENSE.                                    |
+  +----------------------------------------------------------------------+
+*/
+
+#ifndef MAILGUARD_ORIGIN_H
+#define MAILGUARD_ORIGIN_H
+
+/* Who sent a mail and from where: everything is taken from the process,
+ * the engine and the SAPI, never from values a script can overwrite
+ * ($_SERVER, putenv()). */
+typedef struct {
+	zend_string *account;   /* mailguard.account, else the effective user name */
+	zend_long uid;          /* effective uid of the process */
+	zend_long owner;        /* owner of the entry script: the uid core's stamp uses */
+	const char *script;     /* file of the innermost user frame */
+	uint32_t line;          /* its line */
+	const char *entry;      /* the script the request started */
+	char *vhost;            /* SERVER_NAME, else HTTP_HOST, from the SAPI */
+	char *client;           /* REMOTE_ADDR from the SAPI */
+	const char *host;       /* this machine's host name */
+	zend_long pid;
+	const char *sapi;
+} mg_origin;
+
+void mg_origin_collect(mg_origin *o);
+void mg_origin_free(mg_origin *o);
+/* The X-PHP-Originating-Script value in core's format: "<uid>:<basename>". */
+zend_string *mg_origin_stamp_value(void);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+  +----------------------------------------------------------------------+
+  | mailguard: per-account mail accounting for shared PHP hosting        |
+  +----------------------------------------------------------------------+
+  | This source file is subject to the MIT license that is bundled with  |
+  | this package in the file LICENSE.                                    |
+  +----------------------------------------------------------------------+
+*/
+
+#ifndef PHP_MAILGUARD_H
+#define PHP_MAILGUARD_H
+
+extern zend_module_entry mailguard_module_entry;
+#define phpext_mailguard_ptr &mailguard_module_entry
+
+#define PHP_MAILGUARD_VERSION "0.1.0"
+
+/* The header every accepted mail carries, in PHP core's own format. */
+#define MG_STAMP_HEADER "X-PHP-Originating-Script"
+
+ZEND_BEGIN_MODULE_GLOBALS(mailguard)
+	bool header;                /* mailguard.header: stamp every mail */
+	char *account;              /* mailguard.account: "" = effective user name */
+	bool syslog;                /* mailguard.syslog: one line per mail */
+	char *syslog_facility;      /* mailguard.syslog_facility, as written */
+	int facility;               /* the same, as a LOG_* code */
+	char *syslog_socket;        /* mailguard.syslog_socket: datagram socket path */
+	zend_long syslog_max_length; /* mailguard.syslog_max_length: bytes per line */
+	zend_long log_field_max;    /* mailguard.log_field_max: bytes per logged value */
+	uint32_t depth;             /* hooked calls in progress in this request */
+	bool saved_x_header;        /* PG(mail_x_header) before the outermost stamp */
+ZEND_END_MODULE_GLOBALS(mailguard)
+
+ZEND_EXTERN_MODULE_GLOBALS(mailguard)
+#define MG_G(v) ZEND_MODULE_GLOBALS_ACCESSOR(mailguard, v)
+
+#if defined(ZTS) && defined(COMPILE_DL_MAILGUARD)
+ZEND_TSRMLS_CACHE_EXTERN()
+#endif
+
+#endif /* PHP_MAILGUARD_H */
