@@ -25,9 +25,16 @@
 
 ZEND_DECLARE_MODULE_GLOBALS(mailguard)
 
-/* {{{ INI validators: every setting is PHP_INI_SYSTEM and checked here, so
- * a bad php.ini value is refused at startup with PHP's own "Invalid value"
- * warning and the default stays in force. */
+/* {{{ INI validators: every setting is PHP_INI_SYSTEM and checked here. The
+ * engine silently falls back to the default when a startup value is refused,
+ * so say which setting was wrong (never its value). */
+static int mg_ini_invalid(zend_ini_entry *entry, int stage)
+{
+	if (stage == ZEND_INI_STAGE_STARTUP) {
+		zend_error(E_WARNING, "mailguard: invalid value for %s, using the default", ZSTR_VAL(entry->name));
+	}
+	return FAILURE;
+}
 static ZEND_INI_MH(OnUpdateMgAccount)
 {
 	const char *p = ZSTR_VAL(new_value);
@@ -36,12 +43,12 @@ static ZEND_INI_MH(OnUpdateMgAccount)
 	/* Account names become PostgreSQL keys and log fields: keep them to a
 	 * conservative identifier alphabet and PostgreSQL's NAMEDATALEN. */
 	if (len > 63) {
-		return FAILURE;
+		return mg_ini_invalid(entry, stage);
 	}
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char) p[i];
 		if (!(isalnum(c) || c == '_' || c == '-' || c == '.' || c == '@')) {
-			return FAILURE;
+			return mg_ini_invalid(entry, stage);
 		}
 	}
 	return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
@@ -52,7 +59,7 @@ static ZEND_INI_MH(OnUpdateMgFacility)
 	int facility = mg_log_facility_from_name(ZSTR_VAL(new_value), ZSTR_LEN(new_value));
 
 	if (facility < 0) {
-		return FAILURE;
+		return mg_ini_invalid(entry, stage);
 	}
 	MG_G(facility) = facility;
 	return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
@@ -65,7 +72,7 @@ static ZEND_INI_MH(OnUpdateMgSocket)
 	if (ZSTR_LEN(new_value) > 0
 			&& (ZSTR_VAL(new_value)[0] != '/' || ZSTR_LEN(new_value) >= 108
 				|| strlen(ZSTR_VAL(new_value)) != ZSTR_LEN(new_value))) {
-		return FAILURE;
+		return mg_ini_invalid(entry, stage);
 	}
 	return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
 }
@@ -80,7 +87,7 @@ static ZEND_INI_MH(OnUpdateMgRange)
 
 	if (ZSTR_LEN(new_value) == 0 || end != ZSTR_VAL(new_value) + ZSTR_LEN(new_value)
 			|| v < bounds[0] || v > bounds[1]) {
-		return FAILURE;
+		return mg_ini_invalid(entry, stage);
 	}
 	*(zend_long *) ZEND_INI_GET_ADDR() = v;
 	return SUCCESS;
