@@ -1,71 +1,87 @@
 #!/usr/bin/env bash
 # The full test suite: installs what it needs (Debian 12, as root), builds
 # the extension with warnings as errors, checks the generated scanner, runs
-# the standalone C tests and the phpt suite with opcache off, with opcache
-# on, and once under valgrind. Ends with "N passed, N failed"; exit status
-# is non-zero when anything failed.
+# the standalone C tests under ASan/UBSan and the phpt suite with opcache
+# off, with opcache and JIT on, and once under valgrind.
+# Ends with "N passed, N failed" (test cases summed over every run); the exit
+# status is non-zero when anything failed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 passed=0
 failed=0
-report() { # name status
-	if [ "$2" = 0 ]; then passed=$((passed + 1)); mg_say "PASS $1"; else failed=$((failed + 1)); mg_say "FAIL $1"; fi
+# Adds one run's counts: label, exit status, passed, failed.
+count() {
+	local label=$1 rc=$2 p=${3:-0} f=${4:-0}
+	# A run that failed without counting a failure (crash, no tests) is one.
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$rc" = 0 ]; then mg_say "ok   $label: $p passed"; else mg_say "FAIL $label: $p passed, $f failed"; fi
 }
 
 mg_install_deps
-mg_build
+MG_REBUILD=1 mg_build
 cd "$MG_ROOT"
-
-# The committed scanner.c must be what re2c makes of scanner.re.
 set +e
+
+# The committed scanner.c must be exactly what re2c makes of scanner.re.
 tmpc=$(mktemp)
 re2c -W -Werror --no-generation-date --no-version -o "$tmpc" ext/mailguard/scanner.re \
 	&& diff <(sed '/^#line/d' "$tmpc") <(sed '/^#line/d' ext/mailguard/scanner.c) >/dev/null
-report "scanner.c is regenerated from scanner.re unchanged" $?
+rc=$?
 rm -f "$tmpc"
+count "scanner.c regenerated from scanner.re is unchanged" $rc $((rc == 0)) 0
 
-make -s -C tests/scanner check
-report "scanner case table (ASan+UBSan)" $?
-make -s -C tests/log check
-report "syslog writer (ASan+UBSan)" $?
+scripts/checkrel.sh
+rc=$?
+count "package.xml lists every shipped file" $rc $((rc == 0)) 0
 
-# run-tests.php: $1 = label, rest = extra run-tests arguments.
+# Standalone C programs that end in "N passed, N failed".
+ctest() {
+	local label=$1 dir=$2 out
+	out=$(make -s -C "$dir" check 2>&1)
+	local rc=$?
+	printf '%s\n' "$out" | grep -vE '^[0-9]+ passed, [0-9]+ failed$' | tail -n 20
+	local line
+	line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+	count "$label" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
+}
+ctest "header scanner cases (ASan+UBSan)" tests/scanner
+ctest "syslog writer (ASan+UBSan)" tests/log
+
+# run-tests.php over tests/: label, then extra run-tests arguments.
 phpt() {
 	local label=$1; shift
-	local out="$MG_ROOT/tests/.last-$label.log"
-	TEST_PHP_EXECUTABLE=$(command -v "$MG_PHP") \
+	local out="$MG_ROOT/tests/.last-${label// /-}.log"
+	TEST_PHP_EXECUTABLE=$(command -v "$MG_PHP") MG_SO="$MG_SO" \
 	NO_INTERACTION=1 REPORT_EXIT_STATUS=1 \
 	"$MG_PHP" "$($MG_PHP_CONFIG --extension-dir)/build/run-tests.php" \
 		-q -j"${MG_JOBS:-2}" -d extension="$MG_SO" "$@" \
 		--show-diff "$MG_ROOT/tests" >"$out" 2>&1
 	local rc=$?
-	grep -E '^(FAIL|SKIP|BORK|LEAK)' "$out" || true
-	grep -E '^Tests (passed|failed|skipped)' "$out" || true
+	grep -E '^(FAIL|SKIP|BORK|LEAK)' "$out"
+	local p f
+	p=$(sed -nE 's/^Tests passed *: *([0-9]+).*/\1/p' "$out" | tail -n 1)
+	f=$(sed -nE 's/^Tests failed *: *([0-9]+).*/\1/p' "$out" | tail -n 1)
+	# Leaks and borked tests fail the run too.
+	if grep -qE '^(LEAK|BORK)' "$out"; then rc=1; fi
 	# A test that skips under CI hides a failure.
-	if [ "$rc" = 0 ] && [ "${CI:-}" = true ] && grep -qE '^SKIP' "$out"; then
+	if [ "${CI:-}" = true ] && grep -qE '^SKIP' "$out"; then
 		echo "tests were skipped under CI=true" >&2
 		rc=1
 	fi
-	if [ "$rc" = 0 ] && ! grep -qE '^Tests passed *: *[1-9]' "$out"; then
-		echo "run-tests.php ran no test" >&2
+	if [ "${p:-0}" = 0 ]; then
+		echo "run-tests.php ran no test (see $out)" >&2
 		rc=1
 	fi
-	return $rc
+	count "phpt, $label" $rc "${p:-0}" "${f:-0}"
 }
-
-phpt opcache-off -d opcache.enable_cli=0
-report "phpt suite, opcache off" $?
-phpt opcache-on -d opcache.enable_cli=1 -d opcache.jit_buffer_size=32M -d opcache.jit=tracing
-report "phpt suite, opcache and JIT on" $?
+phpt "opcache off" -d opcache.enable_cli=0
+phpt "opcache and JIT on" -d opcache.enable_cli=1 -d opcache.jit_buffer_size=32M -d opcache.jit=tracing
 if [ -z "${MG_SKIP_VALGRIND:-}" ]; then
-	phpt valgrind -m -d pcre.jit=0 -d opcache.enable_cli=0
-	rc=$?
-	# run-tests.php marks leaks as LEAK (and counts them as failures).
-	grep -qE '^LEAK' "$MG_ROOT/tests/.last-valgrind.log" && rc=1
-	report "phpt suite under valgrind (memcheck, leaks fatal)" $rc
+	phpt "valgrind" -m -d pcre.jit=0 -d opcache.enable_cli=0
 fi
-set -e
 
 echo
 echo "$passed passed, $failed failed"
