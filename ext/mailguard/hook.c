@@ -183,54 +183,100 @@ static zend_string *mg_block_finish(smart_str *s, const char *headers, size_t he
 /* }}} */
 
 /* {{{ the syslog line */
+
+/* Room for the syslog header "<PRI>Mmm dd hh:mm:ss mailguard[pid]: ". */
+#define MG_LOG_HEADER_ROOM 64
+
+/* Appends one field and remembers where it ended, so an over-long line can
+ * be cut between fields rather than inside a quoted value. */
+typedef struct {
+	smart_str s;
+	size_t ends[32];
+	int n;
+} mg_line;
+
+static void mg_line_mark(mg_line *l)
+{
+	if (l->n < (int) (sizeof(l->ends) / sizeof(l->ends[0]))) {
+		l->ends[l->n++] = l->s.s ? ZSTR_LEN(l->s.s) : 0;
+	}
+}
+
+static void mg_line_kv(mg_line *l, const char *key, const char *val, size_t len, size_t cap)
+{
+	mg_log_kv(&l->s, key, val, len, cap);
+	mg_line_mark(l);
+}
+
+static void mg_line_long(mg_line *l, const char *key, zend_long v)
+{
+	mg_log_kv_long(&l->s, key, v);
+	mg_line_mark(l);
+}
+
 static void mg_report(const mg_call *c, const mg_origin *o, const mg_facts *f,
 		const char *verdict, const char *reason, const char *result)
 {
-	smart_str s = {0};
+	mg_line l;
 	size_t cap = (size_t) MG_G(log_field_max);
+	size_t budget = (size_t) MG_G(syslog_max_length) - MG_LOG_HEADER_ROOM;
 	char where[32];
 	zend_string *script;
 
 	if (!MG_G(syslog) || MG_G(syslog_socket) == NULL || MG_G(syslog_socket)[0] == '\0') {
 		return;
 	}
+	memset(&l, 0, sizeof(l));
 	snprintf(where, sizeof(where), ":%u", o->line);
 	script = zend_string_concat2(o->script, strlen(o->script), where, strlen(where));
 
-	mg_log_kv(&s, "verdict", verdict, strlen(verdict), cap);
+	/* Short, fixed facts first and the customer's header values last, so a
+	 * cut at the line cap loses the least useful part. */
+	mg_line_kv(&l, "verdict", verdict, strlen(verdict), cap);
 	if (reason != NULL) {
-		mg_log_kv(&s, "reason", reason, strlen(reason), cap);
+		mg_line_kv(&l, "reason", reason, strlen(reason), cap);
 	}
 	if (result != NULL) {
-		mg_log_kv(&s, "result", result, strlen(result), cap);
+		mg_line_kv(&l, "result", result, strlen(result), cap);
 	}
-	mg_log_kv(&s, "fn", c->function, strlen(c->function), cap);
-	mg_log_kv(&s, "account", ZSTR_VAL(o->account), ZSTR_LEN(o->account), cap);
-	mg_log_kv_long(&s, "uid", o->uid);
-	mg_log_kv_long(&s, "owner", o->owner);
-	mg_log_kv(&s, "script", ZSTR_VAL(script), ZSTR_LEN(script), cap);
-	mg_log_kv(&s, "entry", o->entry, strlen(o->entry), cap);
-	mg_log_kv(&s, "vhost", o->vhost, o->vhost ? strlen(o->vhost) : 0, cap);
-	mg_log_kv(&s, "client", o->client, o->client ? strlen(o->client) : 0, cap);
-	mg_log_kv(&s, "host", o->host, strlen(o->host), cap);
-	mg_log_kv(&s, "sapi", o->sapi, strlen(o->sapi), cap);
-	mg_log_kv_long(&s, "pid", o->pid);
+	mg_line_kv(&l, "fn", c->function, strlen(c->function), cap);
+	mg_line_kv(&l, "account", ZSTR_VAL(o->account), ZSTR_LEN(o->account), cap);
+	mg_line_long(&l, "uid", o->uid);
+	mg_line_long(&l, "owner", o->owner);
+	mg_line_long(&l, "rcpts", (zend_long) f->rcpts);
+	mg_line_kv(&l, "script", ZSTR_VAL(script), ZSTR_LEN(script), cap);
+	mg_line_kv(&l, "entry", o->entry, strlen(o->entry), cap);
+	mg_line_kv(&l, "vhost", o->vhost, o->vhost ? strlen(o->vhost) : 0, cap);
+	mg_line_kv(&l, "client", o->client, o->client ? strlen(o->client) : 0, cap);
+	mg_line_kv(&l, "host", o->host, strlen(o->host), cap);
+	mg_line_kv(&l, "sapi", o->sapi, strlen(o->sapi), cap);
+	mg_line_long(&l, "pid", o->pid);
 #define MG_KV_SMART(key, field) \
-	mg_log_kv(&s, key, f->field.s ? ZSTR_VAL(f->field.s) : NULL, f->field.s ? ZSTR_LEN(f->field.s) : 0, cap)
+	mg_line_kv(&l, key, f->field.s ? ZSTR_VAL(f->field.s) : NULL, f->field.s ? ZSTR_LEN(f->field.s) : 0, cap)
 	MG_KV_SMART("from", from);
 	MG_KV_SMART("to", to);
 	MG_KV_SMART("cc", cc);
 	MG_KV_SMART("bcc", bcc);
 	MG_KV_SMART("subject", subject);
 #undef MG_KV_SMART
-	mg_log_kv_long(&s, "rcpts", (zend_long) f->rcpts);
-	smart_str_0(&s);
+
+	if (ZSTR_LEN(l.s.s) > budget) {
+		/* Keep whole fields only, then say that some were dropped. */
+		size_t keep = 0;
+		int i;
+		for (i = 0; i < l.n && l.ends[i] + sizeof(" cut=1") - 1 <= budget; i++) {
+			keep = l.ends[i];
+		}
+		ZSTR_LEN(l.s.s) = keep;
+		smart_str_appendl(&l.s, " cut=1", sizeof(" cut=1") - 1);
+	}
+	smart_str_0(&l.s);
 
 	mg_log_send(MG_G(syslog_socket), MG_G(facility),
 		strcmp(verdict, "accept") == 0 ? LOG_INFO : LOG_WARNING,
-		ZSTR_VAL(s.s), ZSTR_LEN(s.s), (size_t) MG_G(syslog_max_length));
+		ZSTR_VAL(l.s.s), ZSTR_LEN(l.s.s), (size_t) MG_G(syslog_max_length));
 
-	smart_str_free(&s);
+	smart_str_free(&l.s);
 	zend_string_release(script);
 }
 /* }}} */
