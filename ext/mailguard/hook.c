@@ -321,12 +321,12 @@ static mg_decision mg_decide(const mg_call *c, const mg_facts *f, const char **r
 		*reason = "forged-stamp";
 		return MG_REFUSE;
 	}
-	if (c->via_php_mail && mg_headers_refused_by_core(c->headers, c->headers_len)) {
+	if (mg_headers_refused_by_core(c->headers, c->headers_len)) {
 		/* Core refuses these headers on its own; with the stamp in front,
 		 * a leading space would instead continue the stamp's line. Where
 		 * core sees exactly these headers, let it refuse them with its own
-		 * warning; after mbstring's rewrite that is not certain, so refuse
-		 * here. */
+		 * warning; after mbstring's rewrite that is not certain, and imap
+		 * checks nothing, so refuse here. */
 		*reason = "malformed-headers";
 		return c->core_check_exact ? MG_PASS_UNSTAMPED : MG_REFUSE;
 	}

@@ -16,6 +16,7 @@
 
 #include "php.h"
 #include "php_ini.h"
+#include "SAPI.h"
 #include "ext/standard/info.h"
 #include "php_mailguard.h"
 #include "hook.h"
@@ -35,11 +36,57 @@ static int mg_ini_invalid(zend_ini_entry *entry, int stage)
 	}
 	return FAILURE;
 }
+/* Settings that decide identity or policy take effect at startup only.
+ * FPM applies pool php_admin_value AND a FastCGI client's PHP_ADMIN_VALUE
+ * through the same ACTIVATE-stage path, and a customer can reach their own
+ * pool's socket; refusing every later stage closes that door. The one
+ * exception is the account under mod_php, where the vhost's
+ * php_admin_value (ACTIVATE, from the admin's Apache config) is the only
+ * way to name a site's account. */
+static bool mg_ini_stage_ok(int stage, bool per_vhost)
+{
+	if (stage == ZEND_INI_STAGE_STARTUP) {
+		return true;
+	}
+	return per_vhost && stage == ZEND_INI_STAGE_ACTIVATE
+		&& sapi_module.name != NULL && strcmp(sapi_module.name, "apache2handler") == 0;
+}
+
+static ZEND_INI_MH(OnUpdateMgBool)
+{
+	/* Only the spellings php.ini documents; "enabled" or a typo must not
+	 * quietly switch the stamp off. */
+	static const char *const yes[] = { "1", "on", "yes", "true" };
+	static const char *const no[] = { "0", "off", "no", "false", "none", "" };
+	size_t i;
+	bool *p = (bool *) ZEND_INI_GET_ADDR();
+
+	if (!mg_ini_stage_ok(stage, false)) {
+		return FAILURE;
+	}
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (zend_binary_strcasecmp(ZSTR_VAL(new_value), ZSTR_LEN(new_value), yes[i], strlen(yes[i])) == 0) {
+			*p = true;
+			return SUCCESS;
+		}
+	}
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+		if (zend_binary_strcasecmp(ZSTR_VAL(new_value), ZSTR_LEN(new_value), no[i], strlen(no[i])) == 0) {
+			*p = false;
+			return SUCCESS;
+		}
+	}
+	return mg_ini_invalid(entry, stage);
+}
+
 static ZEND_INI_MH(OnUpdateMgAccount)
 {
 	const char *p = ZSTR_VAL(new_value);
 	size_t i, len = ZSTR_LEN(new_value);
 
+	if (!mg_ini_stage_ok(stage, true)) {
+		return FAILURE;
+	}
 	/* Account names become PostgreSQL keys and log fields: keep them to a
 	 * conservative identifier alphabet and PostgreSQL's NAMEDATALEN. */
 	if (len > 63) {
@@ -58,6 +105,9 @@ static ZEND_INI_MH(OnUpdateMgFacility)
 {
 	int facility = mg_log_facility_from_name(ZSTR_VAL(new_value), ZSTR_LEN(new_value));
 
+	if (!mg_ini_stage_ok(stage, false)) {
+		return FAILURE;
+	}
 	if (facility < 0) {
 		return mg_ini_invalid(entry, stage);
 	}
@@ -69,6 +119,9 @@ static ZEND_INI_MH(OnUpdateMgSocket)
 {
 	/* Empty disables syslog output; otherwise an absolute path that fits
 	 * in sockaddr_un. */
+	if (!mg_ini_stage_ok(stage, false)) {
+		return FAILURE;
+	}
 	if (ZSTR_LEN(new_value) > 0
 			&& (ZSTR_VAL(new_value)[0] != '/' || ZSTR_LEN(new_value) >= 108
 				|| strlen(ZSTR_VAL(new_value)) != ZSTR_LEN(new_value))) {
@@ -85,6 +138,9 @@ static ZEND_INI_MH(OnUpdateMgRange)
 	char *end = NULL;
 	zend_long v = ZEND_STRTOL(ZSTR_VAL(new_value), &end, 10);
 
+	if (!mg_ini_stage_ok(stage, false)) {
+		return FAILURE;
+	}
 	if (ZSTR_LEN(new_value) == 0 || end != ZSTR_VAL(new_value) + ZSTR_LEN(new_value)
 			|| v < bounds[0] || v > bounds[1]) {
 		return mg_ini_invalid(entry, stage);
@@ -105,11 +161,11 @@ static const zend_long mg_field_bounds[2] = {16, 8192};
 
 /* {{{ INI entries */
 PHP_INI_BEGIN()
-	STD_PHP_INI_BOOLEAN("mailguard.header", "1", PHP_INI_SYSTEM, OnUpdateBool,
+	STD_PHP_INI_BOOLEAN("mailguard.header", "1", PHP_INI_SYSTEM, OnUpdateMgBool,
 		header, zend_mailguard_globals, mailguard_globals)
 	STD_PHP_INI_ENTRY("mailguard.account", "", PHP_INI_SYSTEM, OnUpdateMgAccount,
 		account, zend_mailguard_globals, mailguard_globals)
-	STD_PHP_INI_BOOLEAN("mailguard.syslog", "1", PHP_INI_SYSTEM, OnUpdateBool,
+	STD_PHP_INI_BOOLEAN("mailguard.syslog", "1", PHP_INI_SYSTEM, OnUpdateMgBool,
 		syslog, zend_mailguard_globals, mailguard_globals)
 	STD_PHP_INI_ENTRY("mailguard.syslog_facility", "mail", PHP_INI_SYSTEM, OnUpdateMgFacility,
 		syslog_facility, zend_mailguard_globals, mailguard_globals)
