@@ -1,0 +1,94 @@
+/*
+ * mailguard - header scanner and recipient counter.
+ *
+ * Pure C99, no PHP headers, no allocation: the same code is linked into the
+ * extension and into standalone test and fuzz targets.
+ *
+ * Buffers are pointer + length and need not be NUL-terminated; NUL bytes
+ * inside them are ordinary data. A pointer may be NULL when its length is 0.
+ * All functions run in time linear in the input length, use a fixed amount
+ * of stack and never read outside [ptr, ptr + len).
+ */
+
+#ifndef MAILGUARD_SCANNER_H
+#define MAILGUARD_SCANNER_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+	MG_HDR_OTHER = 0,
+	MG_HDR_FROM, MG_HDR_TO, MG_HDR_CC, MG_HDR_BCC,
+	MG_HDR_RESENT_TO, MG_HDR_RESENT_CC, MG_HDR_RESENT_BCC,
+	MG_HDR_SUBJECT, MG_HDR_RETURN_PATH,
+	MG_HDR_STAMP            /* X-PHP-Originating-Script */
+} mg_hdr_kind;
+
+typedef struct {
+	mg_hdr_kind kind;
+	const char *name;  size_t name_len;   /* field name as written, without the colon or whitespace before it */
+	const char *value; size_t value_len;  /* raw value: after the colon and leading WSP, including any folds, excluding the final line end */
+	int malformed;                        /* line had no colon / invalid name: the MTA would end the header block here */
+} mg_hdr_field;
+
+typedef int (*mg_hdr_cb)(const mg_hdr_field *field, void *ctx);  /* return nonzero to stop */
+
+/* Splits a header block into fields the way `sendmail -t` reads it: lines
+ * end in CRLF or bare LF (a lone CR is ordinary data); a line starting with
+ * SP/HTAB continues the previous field (even if it looks like " Bcc: x"); a
+ * field is `name: value` where name is 1+ printable ASCII (0x21-0x7e) except
+ * ':' optionally followed by SP/HTAB before the ':'. Field-name kinds are
+ * matched case-insensitively. A line that is not a field (no colon, bad name
+ * chars, an empty line, leading continuation with no previous field) is
+ * reported with malformed=1 (kind MG_HDR_OTHER, name_len 0, value = the
+ * whole line, plus any continuation lines after it) and scanning CONTINUES
+ * (counting on after it over-counts, which is safe). cb may be NULL.
+ * Returns the number of fields reported, malformed ones included; when cb
+ * returns nonzero the scan stops and that field is included in the count. */
+size_t mg_scan_fields(const char *buf, size_t len, mg_hdr_cb cb, void *ctx);
+
+/* Recipients an MTA would queue for one address-list value
+ * (To/Cc/Bcc/Resent-*), never fewer. Folds (CRLF/LF + WSP) count as
+ * whitespace. */
+size_t mg_count_rcpts(const char *value, size_t len);
+
+/* Same as mg_count_rcpts(); additionally sets *malformed to 1 (never to 0)
+ * when the value holds an unterminated quote, comment, domain literal or
+ * angle address, a stray '>', ')' or ']', or a '<' inside an open '<'.
+ * malformed may be NULL. */
+size_t mg_count_rcpts_ex(const char *value, size_t len, int *malformed);
+
+typedef struct {
+	size_t rcpts;        /* what the MTA queues: resent_rcpts if has_resent, else plain_rcpts (see below) */
+	size_t plain_rcpts;  /* to-argument + To + Cc + Bcc (all occurrences) */
+	size_t resent_rcpts; /* Resent-To + Resent-Cc + Resent-Bcc (all occurrences) */
+	int has_resent;      /* any Resent-To/Cc/Bcc field present: Postfix then ignores To/Cc/Bcc */
+	int has_stamp;       /* an X-PHP-Originating-Script field present in hdrs */
+	int malformed;       /* a malformed line or an unterminated quote/comment/angle/literal was seen */
+	size_t fields;       /* number of fields in hdrs (as returned by mg_scan_fields, malformed lines included) */
+	size_t malformed_lines; /* how many of those were malformed lines */
+} mg_msg_summary;
+
+/* Whole mail as PHP's mail() hands it to sendmail: the to-argument is
+ * written as a "To:" field, then additional headers `hdrs`. Either pointer
+ * may be NULL when its length is 0.
+ *
+ * A field written with blanks before its colon ("Bcc : x") is counted as
+ * Postfix parses it: with the colon in front of the value (": x"), where
+ * that colon can make a recipient of its own ("Bcc : " queues one).
+ *
+ * A line break in the to-argument that is not followed by SP/HTAB starts a
+ * new field, as it would for the MTA. When a malformed line was seen and a
+ * Resent-To/Cc/Bcc field is present, the MTA may have stopped reading
+ * headers before the Resent field, so rcpts is then the larger of
+ * plain_rcpts and resent_rcpts. */
+void mg_summarize(const char *to, size_t to_len, const char *hdrs, size_t hdrs_len, mg_msg_summary *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MAILGUARD_SCANNER_H */

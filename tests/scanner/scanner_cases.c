@@ -1,0 +1,690 @@
+/*
+ * Standalone tests for ext/mailguard/scanner.c (build: make -C tests/scanner check).
+ *
+ * Every input is copied into a heap buffer of exactly its length, so that
+ * AddressSanitizer catches any read past the end (the scanner's buffers are
+ * not NUL-terminated).
+ *
+ * Expected counts follow what Postfix 3.7 `sendmail -t -i` queues; for
+ * malformed input they are the scanner's documented "max of readings"
+ * (never below Postfix). A reference model of Postfix's grouper (written
+ * from its documented behaviour, array based, quadratic-free but simple)
+ * is compared against the scanner on many random inputs.
+ */
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../../ext/mailguard/scanner.h"
+
+static int passed, failed, verbose;
+
+static void check(int ok, const char *what)
+{
+	if (ok) {
+		passed++;
+		if (verbose) {
+			printf("ok: %s\n", what);
+		}
+	} else {
+		failed++;
+		printf("FAIL: %s\n", what);
+	}
+}
+
+/* An exact-size heap copy (NULL for empty) so ASan sees overreads. */
+static char *dup_exact(const char *s, size_t len)
+{
+	char *p;
+
+	if (len == 0) {
+		return NULL;
+	}
+	p = malloc(len);
+	if (p == NULL) {
+		perror("malloc");
+		exit(2);
+	}
+	memcpy(p, s, len);
+	return p;
+}
+
+/* ------------------------------------------------------------------ */
+/* the case table: whole mails through mg_summarize()                  */
+
+typedef struct {
+	const char *desc;
+	const char *to;
+	size_t to_len;
+	const char *hdrs;
+	size_t hdrs_len;
+	long rcpts;
+	int has_resent;	/* -1: not checked */
+	int has_stamp;	/* -1: not checked */
+	int malformed;	/* -1: not checked */
+} mail_case;
+
+/* sizeof keeps NUL bytes inside literals */
+#define MC(d, to, h, r, rs, st, m) { d, to, sizeof(to) - 1, h, sizeof(h) - 1, r, rs, st, m }
+
+static const mail_case cases[] = {
+	/* address lists in the to-argument */
+	MC("single address", "a@x", "", 1, 0, 0, 0),
+	MC("empty to and headers", "", "", 0, 0, 0, 0),
+	MC("two comma-separated", "a@x, b@y", "", 2, 0, -1, 0),
+	MC("display name + angle address", "John Smith <j@x>", "", 1, -1, -1, 0),
+	MC("quoted display name with comma", "\"Doe, John\" <j@x>", "", 1, -1, -1, 0),
+	MC("unquoted comma in display name splits", "Doe, John <j@x>", "", 2, -1, -1, 0),
+	MC("quoted local part with comma", "\"Doe, John\"@x", "", 1, -1, -1, 0),
+	MC("quoted word then address", "\"a b\" c@x", "", 2, -1, -1, 0),
+	MC("escaped quote inside quoted string", "\"a\\\", b\" <c@x>", "", 1, -1, -1, 0),
+	MC("escaped backslash ends quoted string", "\"a\\\\\", b@y", "", 2, -1, -1, 0),
+	MC("missing comma: two addresses", "a@x b@y", "", 2, -1, -1, 0),
+	MC("missing comma: two bare words", "John Smith", "", 2, -1, -1, 0),
+	MC("words joined by @", "a @ x", "", 1, -1, -1, 0),
+	MC("words joined by dots", "a . b@x", "", 1, -1, -1, 0),
+	MC("two angle addresses, no comma", "<a@x> <b@y>", "", 2, -1, -1, 0),
+	MC("address after angle address", "<a@x> b@y", "", 2, -1, -1, 0),
+	MC("route syntax is one address", "<@a,@b:u@x>", "", 1, -1, -1, 0),
+	MC("route syntax with display name", "Joe <@a.example,@b.example:joe@x.example>, c@y", "", 2, -1, -1, 0),
+	MC("group of two", "team: a@x, b@y;", "", 2, -1, -1, 0),
+	MC("undisclosed-recipients group", "undisclosed-recipients:;", "", 0, -1, -1, 0),
+	MC("group with display names", "team: A <a@x>, \"B, b\" <b@y>;", "", 2, -1, -1, 0),
+	MC("group followed by address", "g: a@x; b@y", "", 2, -1, -1, 0),
+	MC("colon without semicolon joins", "team: a@x, b@y", "", 2, -1, -1, 0),
+	MC("colon in display name splits", "Doe: John <j@x>", "", 2, -1, -1, 0),
+	MC("empty elements", "a@x,,b@y", "", 2, -1, -1, 0),
+	MC("leading and trailing commas", ",a@x,", "", 1, -1, -1, 0),
+	MC("only commas", ",,,", "", 0, -1, -1, 0),
+	MC("empty angle address", "<>", "", 0, -1, -1, 0),
+	MC("comment only", "(nobody)", "", 0, -1, -1, 0),
+	MC("nested comment with commas", "a@x (c, (d, e) f), b@y", "", 2, -1, -1, 0),
+	MC("comment with escaped paren", "a@x (c \\) d, e)", "", 1, -1, -1, 0),
+	MC("comment between words: two", "a (c) b", "", 2, -1, -1, 0),
+	MC("comment hides group syntax", "team (x: y;): a@x;", "", 1, -1, -1, 0),
+	MC("domain literal", "u@[192.0.2.1]", "", 1, -1, -1, 0),
+	MC("domain literal with comma", "u@[a,b], v@y", "", 2, -1, -1, 0),
+	MC("encoded word display name", "=?utf-8?q?J=C3=B6rg?= <j@x>", "", 1, -1, -1, 0),
+	MC("encoded word, two words", "=?utf-8?q?J=C3=B6rg?= =?utf-8?q?M?= <j@x>, k@y", "", 2, -1, -1, 0),
+	MC("8-bit bytes are atom text", "J\xc3\xb6rg <j@x>, \xff@y", "", 2, -1, -1, 0),
+	MC("NUL inside an atom", "a\0b@x", "", 1, -1, -1, 0),
+	MC("NUL between commas is a word", "a@x,\0,b@y", "", 3, -1, -1, 0),
+	MC("escaped comma in atom", "a\\,b@x", "", 1, -1, -1, 0),
+	MC("backslash as last byte", "a@x\\", "", 1, -1, -1, 0),
+	MC("CRLF fold in to-argument", "a@x,\r\n b@y", "", 2, -1, -1, 0),
+	MC("lone CR is whitespace between words", "a@x\rb@y", "", 2, -1, -1, 0),
+	MC("to-argument line break starts a field", "a@x\r\nBcc: b@y, c@y", "", 3, -1, -1, 0),
+
+	/* header fields */
+	MC("Cc and Bcc add up", "a@x", "Cc: b@y\r\nBcc: c@z, d@z", 4, 0, 0, 0),
+	MC("repeated To/Cc/Bcc all count", "a@x",
+	   "To: b@y\r\nTo: c@z\r\nCc: d@z\r\nCc: e@z\r\nBcc: f@z\r\nBcc: g@z", 7, 0, -1, 0),
+	MC("same address twice counts twice", "a@x", "To: a@x", 2, -1, -1, 0),
+	MC("header names case-insensitive", "", "bCC: a@x\r\ncC: b@y\r\nTO: c@z", 3, -1, -1, 0),
+	MC("whitespace before colon", "", "Bcc : x@y\r\nCc\t: z@y\r\nBcc \t : w@y", 3, -1, -1, 0),
+	MC("folded Bcc with CRLF", "", "Bcc: a@x,\r\n b@y,\r\n\tc@z", 3, -1, -1, 0),
+	MC("folded Bcc with bare LF", "", "Bcc: a@x,\n b@y\n\t, c@z", 3, -1, -1, 0),
+	MC("blank before colon: Postfix reads the colon too", "", "Bcc : ", 1, -1, -1, 0),
+	MC("blank before colon, then a comma", "", "Cc\t:, a@x", 2, -1, -1, 0),
+	MC("blank before colon of a group", "", "Bcc : g: a@x, b@x;", 2, -1, -1, 0),
+	MC("blank before colon of Resent-To", "a@x", "Resent-To : ", 1, 1, -1, 0),
+	MC("empty first line, value on fold", "", "Bcc:\r\n a@x,\r\n b@x", 2, -1, -1, 0),
+	MC("field without value", "", "Bcc:", 0, -1, -1, 0),
+	MC("field with blanks only", "", "Bcc:   \r\n", 0, -1, -1, 0),
+	MC("CRLF at end of block", "", "Bcc: a@x\r\n", 1, -1, -1, 0),
+	MC("continuation looking like Bcc under Subject", "a@x", "Subject: hi\r\n Bcc: b@y", 1, -1, -1, 0),
+	MC("continuation looking like Bcc under X-Mailer", "a@x", "X-Mailer: x\n Bcc: b@y, c@y", 1, -1, -1, 0),
+	MC("continuation looking like Bcc under Cc counts for Cc", "a@x", "Cc: b@y\r\n Bcc: c@z", 3, -1, -1, 0),
+	MC("lone CR does not end a line", "a@x", "Cc: b@y\rBcc: c@y", 3, -1, -1, 0),
+	MC("From/Reply-To/Return-Path do not count", "a@x",
+	   "From: f@z\r\nReply-To: r@z, s@z\r\nReturn-Path: <p@z>\r\nSender: s@z", 1, -1, -1, 0),
+	MC("Apparently-To is not extracted", "a@x", "Apparently-To: b@y", 1, -1, -1, 0),
+	MC("Bcc-like names are other fields", "a@x", "Bccx: b@y\r\nX-Bcc: c@y\r\nBc c: d@y", 1, -1, -1, 1),
+	MC("NUL in a value is atom text", "", "Bcc: a@x\0, b@y", 2, -1, -1, 0),
+	MC("group in Bcc", "", "Bcc: g: a@x, b@x;\r\nCc: undisclosed-recipients:;", 2, -1, -1, 0),
+
+	/* malformed lines: counting goes on */
+	MC("malformed line then Bcc still counts", "a@x", "garbage line\r\nBcc: b@y", 2, -1, -1, 1),
+	MC("8-bit byte in name makes a malformed line", "a@x", "B\xe4" "cc: b@y\r\nBcc: c@y", 2, -1, -1, 1),
+	MC("NUL in name makes a malformed line", "", "Bc\0c: a@x\r\nCc: b@y", 1, -1, -1, 1),
+	MC("leading continuation without a field", "a@x", " Bcc: b@y", 1, -1, -1, 1),
+	MC("empty line inside headers", "a@x", "Cc: b@y\r\n\r\nBcc: c@y", 3, -1, -1, 1),
+	MC("line without colon", "", "Bcc a@x\nCc: b@y", 1, -1, -1, 1),
+
+	/* Resent-* */
+	MC("Resent-To makes To/Cc/Bcc ignored", "a@x", "Cc: b@y\r\nResent-To: r@z", 1, 1, -1, 0),
+	MC("Resent-Cc + Resent-Bcc add up", "a@x", "Resent-Cc: r1@z, r2@z\r\nResent-Bcc: r3@z\r\nBcc: b@y", 3, 1, -1, 0),
+	MC("repeated Resent-To", "a@x", "Resent-To: r1@z\r\nResent-To: r2@z, r3@z", 3, 1, -1, 0),
+	MC("Resent-To case-insensitive", "a@x, b@x", "rEsEnT-tO: r@z", 1, 1, -1, 0),
+	MC("Resent-From alone does not switch", "a@x", "Resent-From: f@z\r\nResent-Date: x", 1, 0, -1, 0),
+	MC("Resent-To with empty group", "a@x", "Resent-To: undisclosed-recipients:;", 0, 1, -1, 0),
+	MC("Resent-Bcc group", "", "Resent-Bcc: g: a@x, b@x;\r\nTo: c@x", 2, 1, -1, 0),
+	MC("Resent-To injected via to-argument", "a@x\r\nResent-To: r@z", "Bcc: b@y", 1, 1, -1, 0),
+	MC("Resent-To after malformed line: larger wins", "a@x, b@x, c@x", "junk\r\nResent-To: r@z", 3, 1, -1, 1),
+	MC("Resent-To after malformed line, resent larger", "a@x", "junk\r\nResent-To: r@z, s@z", 2, 1, -1, 1),
+	MC("Resent-To in a continuation is not a field", "a@x", "Subject: s\r\n Resent-To: r@z", 1, 0, -1, 0),
+
+	/* X-PHP-Originating-Script */
+	MC("stamp detected", "a@x", "X-PHP-Originating-Script: 1000:index.php", 1, -1, 1, 0),
+	MC("stamp detected in any case, blank before colon", "a@x", "x-php-ORIGINATING-script : 33:x.php", 1, -1, 1, 0),
+	MC("stamp after other fields", "a@x", "From: f@z\r\nX-Php-Originating-Script: 1:y.php\r\n", 1, -1, 1, 0),
+	MC("similar name is not the stamp", "a@x", "X-PHP-Originating-Scripts: 1:x", 1, -1, 0, 0),
+	MC("stamp in a continuation is not a field", "a@x", "X-Foo: 1\r\n X-PHP-Originating-Script: 1:x", 1, -1, 0, 0),
+	MC("stamp in the to-argument is not in hdrs", "a@x\r\nX-PHP-Originating-Script: 1:x", "", 1, -1, 0, 0),
+
+	/* unterminated and stray constructs: max of readings, flagged */
+	MC("unterminated quote", "\"Doe, John <j@x>", "", 2, -1, -1, 1),
+	MC("unterminated quote hides addresses from Postfix", "a@x, \"b@y, c@z, d@w", "", 4, -1, -1, 1),
+	MC("unterminated comment", "a@x (b@y, c@z", "", 3, -1, -1, 1),
+	MC("unterminated domain literal", "a@[1.2.3.4, b@y", "", 2, -1, -1, 1),
+	MC("unclosed angle", "John <j@x, b@y", "", 3, -1, -1, 1),
+	MC("stray >", "a@x, b@y> c@z", "", 3, -1, -1, 1),
+	MC("stray )", "a@x) b@y", "", 2, -1, -1, 1),
+	MC("stray ]", "a@x] b@y", "", 2, -1, -1, 1),
+	MC("second > after angle address", "<a> b> c", "", 3, -1, -1, 1),
+	MC("nested <", "<a@x <b@y>", "", 1, -1, -1, 1),
+	MC("odd number of quotes", "\"\"\"", "", 2, -1, -1, 1),
+	MC("open brackets", "[[[[", "", 1, -1, -1, 1),
+	MC("open parens", "((((a", "", 1, -1, -1, 1),
+	MC("unterminated quote in Bcc sets summary flag", "", "Bcc: \"a, b@x", 2, -1, -1, 1),
+	MC("unterminated quote after fold", "", "Bcc: a@x,\r\n \"b@y, c@y", 3, -1, -1, 1),
+};
+
+static void run_cases(void)
+{
+	size_t i;
+	char what[512];
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const mail_case *c = &cases[i];
+		char *to = dup_exact(c->to, c->to_len);
+		char *hdrs = dup_exact(c->hdrs, c->hdrs_len);
+		mg_msg_summary s;
+		int ok = 1;
+		size_t k;
+
+		mg_summarize(to, c->to_len, hdrs, c->hdrs_len, &s);
+		if ((long) s.rcpts != c->rcpts) {
+			ok = 0;
+		}
+		if (c->has_resent >= 0 && s.has_resent != c->has_resent) {
+			ok = 0;
+		}
+		if (c->has_stamp >= 0 && s.has_stamp != c->has_stamp) {
+			ok = 0;
+		}
+		if (c->malformed >= 0 && s.malformed != c->malformed) {
+			ok = 0;
+		}
+		/* rcpts must be one of the two totals */
+		if (s.rcpts != s.plain_rcpts && s.rcpts != s.resent_rcpts) {
+			ok = 0;
+		}
+		snprintf(what, sizeof(what),
+			"case %zu \"%s\": rcpts %zu (want %ld) resent %d (want %d) stamp %d (want %d) malformed %d (want %d)",
+			i + 1, c->desc, s.rcpts, c->rcpts, s.has_resent, c->has_resent,
+			s.has_stamp, c->has_stamp, s.malformed, c->malformed);
+		for (k = 0; what[k]; k++) {
+			if ((unsigned char) what[k] < 0x20) {
+				what[k] = ' ';
+			}
+		}
+		check(ok, what);
+		free(to);
+		free(hdrs);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* mg_scan_fields() details                                            */
+
+#define MAX_SEEN 16
+
+typedef struct {
+	size_t n;
+	int stop_at;	/* stop after this many fields (0: never) */
+	mg_hdr_field f[MAX_SEEN];
+} seen_fields;
+
+static int collect(const mg_hdr_field *field, void *ctx)
+{
+	seen_fields *s = ctx;
+
+	if (s->n < MAX_SEEN) {
+		s->f[s->n] = *field;
+	}
+	s->n++;
+	return s->stop_at != 0 && (int) s->n >= s->stop_at;
+}
+
+static int same(const char *p, size_t len, const char *want)
+{
+	return len == strlen(want) && (len == 0 || memcmp(p, want, len) == 0);
+}
+
+static size_t scan(const char *lit, size_t len, seen_fields *s, char **keep)
+{
+	size_t r;
+
+	*keep = dup_exact(lit, len);
+	r = mg_scan_fields(*keep, len, collect, s);
+	return r;
+}
+
+static void run_field_checks(void)
+{
+	seen_fields s;
+	char *buf;
+	size_t r;
+
+	{
+		static const char in[] = "Bcc : x@y\r\nSubject: a\r\n b\r\nTo:\tc ";
+
+		memset(&s, 0, sizeof(s));
+		r = scan(in, sizeof(in) - 1, &s, &buf);
+		check(r == 3 && s.n == 3, "fields: three fields reported");
+		check(s.f[0].kind == MG_HDR_BCC && same(s.f[0].name, s.f[0].name_len, "Bcc")
+			&& same(s.f[0].value, s.f[0].value_len, "x@y") && !s.f[0].malformed,
+			"fields: \"Bcc : x@y\" -> name Bcc, value x@y");
+		check(s.f[1].kind == MG_HDR_SUBJECT && same(s.f[1].value, s.f[1].value_len, "a\r\n b"),
+			"fields: folded value keeps the fold, drops the final CRLF");
+		check(s.f[2].kind == MG_HDR_TO && same(s.f[2].name, s.f[2].name_len, "To")
+			&& same(s.f[2].value, s.f[2].value_len, "c "),
+			"fields: leading WSP skipped, trailing kept, unterminated last line");
+		free(buf);
+	}
+	{
+		static const char in[] = "junk here\nx-php-originating-SCRIPT: 1:a.php\n\tmore\n";
+
+		memset(&s, 0, sizeof(s));
+		r = scan(in, sizeof(in) - 1, &s, &buf);
+		check(r == 2 && s.f[0].malformed && s.f[0].name_len == 0
+			&& same(s.f[0].value, s.f[0].value_len, "junk here"),
+			"fields: malformed line reported whole, name_len 0");
+		check(s.f[1].kind == MG_HDR_STAMP && !s.f[1].malformed
+			&& same(s.f[1].value, s.f[1].value_len, "1:a.php\n\tmore"),
+			"fields: stamp kind, bare-LF fold kept");
+		free(buf);
+	}
+	{
+		static const char in[] = " lead\r\n cont\r\nFrom: f@x\r\nRESENT-BCC: r@x\r\nReturn-Path: <p@x>\r\nResent-Cc: c\r\nResent-To: t\r\nCC: c";
+
+		memset(&s, 0, sizeof(s));
+		r = scan(in, sizeof(in) - 1, &s, &buf);
+		check(r == 7 && s.f[0].malformed && same(s.f[0].value, s.f[0].value_len, " lead\r\n cont"),
+			"fields: leading continuation is malformed, takes its own folds");
+		check(s.f[1].kind == MG_HDR_FROM && s.f[2].kind == MG_HDR_RESENT_BCC
+			&& s.f[3].kind == MG_HDR_RETURN_PATH && s.f[4].kind == MG_HDR_RESENT_CC
+			&& s.f[5].kind == MG_HDR_RESENT_TO && s.f[6].kind == MG_HDR_CC,
+			"fields: kinds recognised");
+		free(buf);
+	}
+	{
+		static const char in[] = "To: a\r\nCc: b\r\nBcc: c";
+
+		memset(&s, 0, sizeof(s));
+		s.stop_at = 2;
+		r = scan(in, sizeof(in) - 1, &s, &buf);
+		check(r == 2 && s.n == 2, "fields: callback stop ends the scan");
+		check(mg_scan_fields(buf, sizeof(in) - 1, NULL, NULL) == 3, "fields: NULL callback just counts");
+		free(buf);
+	}
+	{
+		static const char in[] = "\r\n\nA:\r\r\n";
+
+		memset(&s, 0, sizeof(s));
+		r = scan(in, sizeof(in) - 1, &s, &buf);
+		check(r == 3 && s.f[0].malformed && s.f[0].value_len == 0 && s.f[1].malformed
+			&& s.f[2].kind == MG_HDR_OTHER && !s.f[2].malformed && same(s.f[2].value, s.f[2].value_len, "\r"),
+			"fields: empty lines are malformed; CR before CRLF is data");
+		free(buf);
+	}
+	check(mg_scan_fields(NULL, 0, collect, &s) == 0, "fields: empty buffer");
+	check(mg_count_rcpts(NULL, 0) == 0, "count: empty value");
+	{
+		mg_msg_summary m;
+
+		mg_summarize(NULL, 0, NULL, 0, &m);
+		check(m.rcpts == 0 && m.fields == 0 && !m.malformed, "summary: all empty");
+		buf = dup_exact("a\r\nb\r\nBcc: c@x", 14);
+		mg_summarize(NULL, 0, buf, 14, &m);
+		check(m.fields == 3 && m.malformed_lines == 2 && m.rcpts == 1,
+			"summary: fields and malformed_lines counted in hdrs");
+		free(buf);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* reference model of Postfix's tokenizer + right-to-left grouper      */
+
+#define R_WORD 256
+
+static int r_isop(int c)
+{
+	return c != 0 && strchr("|%!)<>@,;:.]", c) != NULL;
+}
+
+static int r_stops_atom(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n'
+		|| (c != 0 && strchr("|%!()<>@,;:\".[]", c) != NULL);
+}
+
+static size_t ref_count(const unsigned char *s, size_t n)
+{
+	int *tok = malloc((n + 1) * sizeof(int));
+	size_t i = 0, count = 0;
+	long nt = 0, right, k;
+	int word = 1, group = 0;
+
+	if (tok == NULL) {
+		exit(2);
+	}
+	while (i < n) {
+		int c = s[i];
+
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			i++;
+		} else if (c == '(') {
+			int depth = 1;
+
+			for (i++; i < n; ) {
+				c = s[i++];
+				if (c == '\\') {
+					if (i < n) {
+						i++;
+					}
+				} else if (c == '(') {
+					depth++;
+				} else if (c == ')' && --depth == 0) {
+					break;
+				}
+			}
+		} else if (c == '"' || c == '[') {
+			int close = c == '"' ? '"' : ']';
+
+			for (i++; i < n; ) {
+				c = s[i++];
+				if (c == '\\') {
+					if (i < n) {
+						i++;
+					}
+				} else if (c == close) {
+					break;
+				}
+			}
+			tok[nt++] = R_WORD;
+		} else if (r_isop(c)) {
+			tok[nt++] = c;
+			i++;
+		} else {
+			while (i < n) {
+				if (s[i] == '\\') {
+					i += i + 1 < n ? 2 : 1;
+				} else if (r_stops_atom(s[i])) {
+					break;
+				} else {
+					i++;
+				}
+			}
+			tok[nt++] = R_WORD;
+		}
+	}
+
+#define R_GROUP(l, r) do { if ((r) - (l) > 1) count++; } while (0)
+	right = nt;
+	k = nt - 1;
+	while (k >= 0) {
+		int t = tok[k];
+
+		if (t == ';') {
+			R_GROUP(k, right);
+			right = k--;
+			group = word = 1;
+		} else if (t == ':' && group) {
+			R_GROUP(k, right);
+			while (k >= 0 && tok[k] != ',') {
+				k--;
+			}
+			right = k;
+		} else if (t == '>') {
+			long j;
+
+			R_GROUP(k, right);
+			for (j = k - 1; j >= 0 && tok[j] != '<'; j--) {
+			}
+			R_GROUP(j, k);
+			while (j >= 0 && !(tok[j] < 256 && strchr(">;,:", tok[j]) != NULL)) {
+				j--;
+			}
+			right = k = j;
+			word = 1;
+		} else if (t == R_WORD) {
+			if (!word) {
+				R_GROUP(k, right);
+				right = k + 1;
+			}
+			word = 0;
+			k--;
+		} else if (t == ',') {
+			R_GROUP(k, right);
+			right = k--;
+			word = 1;
+		} else {
+			word = 1;
+			k--;
+		}
+	}
+	R_GROUP(-1, right);
+#undef R_GROUP
+	free(tok);
+	return count;
+}
+
+static unsigned long rng_state = 88172645463325252UL;
+
+static unsigned long rng(void)
+{
+	/* xorshift: deterministic across runs */
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static void run_reference_checks(void)
+{
+	static const char *pieces[] = {
+		"a", "b", "x", " ", " ", ",", ",", ";", ":", "<", ">", "@", "@", ".",
+		"(", ")", "\"", "[", "]", "\\", "\r\n ", "\n", "\t", "%", "!", "|",
+		"\xff", "=?q?", "g:", "<a@b>", "\"q, r\"",
+	};
+	const size_t npieces = sizeof(pieces) / sizeof(pieces[0]);
+	const long rounds = 300000;
+	long r, bad_rel = 0, bad_eq = 0, nul_case = 0;
+	char in[256];
+	char what[600];
+
+	for (r = 0; r < rounds; r++) {
+		size_t len = 0, parts = rng() % 14, p;
+		int mal = 0;
+		size_t mine, ref;
+		char *buf;
+
+		for (p = 0; p < parts; p++) {
+			const char *piece = pieces[rng() % npieces];
+			size_t pl = strlen(piece);
+
+			if (rng() % 97 == 0) {
+				in[len++] = '\0';
+				nul_case++;
+				continue;
+			}
+			memcpy(in + len, piece, pl);
+			len += pl;
+		}
+		buf = dup_exact(in, len);
+		mine = mg_count_rcpts_ex(buf, len, &mal);
+		ref = ref_count((const unsigned char *) in, len);
+		if (mine < ref || (!mal && mine != ref)) {
+			size_t q, w = 0;
+
+			if (mine < ref) {
+				bad_rel++;
+			} else {
+				bad_eq++;
+			}
+			if (bad_rel + bad_eq <= 10) {
+				for (q = 0; q < len && w < 200; q++) {
+					w += (size_t) snprintf(what + w, sizeof(what) - w,
+						(unsigned char) in[q] < 0x20 || (unsigned char) in[q] > 0x7e ? "\\x%02x" : "%c",
+						(unsigned char) in[q]);
+				}
+				printf("FAIL: reference: [%s] scanner %zu (malformed %d), Postfix model %zu\n",
+					what, mine, mal, ref);
+			}
+		}
+		free(buf);
+	}
+	snprintf(what, sizeof(what), "reference: %ld random values: never below the Postfix model (%ld below)", rounds, bad_rel);
+	check(bad_rel == 0, what);
+	snprintf(what, sizeof(what), "reference: %ld random values: equal to it when not malformed (%ld differ)", rounds, bad_eq);
+	check(bad_eq == 0, what);
+	check(nul_case > 0, "reference: NUL bytes were exercised");
+}
+
+/* ------------------------------------------------------------------ */
+/* size and time                                                       */
+
+static double since(clock_t t0)
+{
+	return (double) (clock() - t0) / CLOCKS_PER_SEC;
+}
+
+/* Generous limits: they hold under ASan+UBSan on a slow machine; a
+ * quadratic scanner would need hours at these sizes. */
+#define TIME_LIMIT 5.0
+
+static void run_stress(void)
+{
+	const size_t big = 4u << 20;
+	char *buf = malloc(big + 64);
+	char what[256];
+	size_t len, n, i;
+	clock_t t0;
+	mg_msg_summary s;
+	double secs;
+
+	if (buf == NULL) {
+		exit(2);
+	}
+
+	/* 100000 recipients in one Bcc */
+	len = (size_t) sprintf(buf, "Bcc: ");
+	for (i = 0; i < 100000; i++) {
+		len += (size_t) sprintf(buf + len, "%sr%zu@example.com", i ? ", " : "", i);
+	}
+	t0 = clock();
+	mg_summarize(NULL, 0, buf, len, &s);
+	secs = since(t0);
+	snprintf(what, sizeof(what), "stress: 100000 recipients in one Bcc -> %zu in %.3fs", s.rcpts, secs);
+	check(s.rcpts == 100000 && secs < TIME_LIMIT, what);
+
+	/* about 4 MiB of header block: 3 recipients per Bcc line, Subject lines between */
+	len = 0;
+	n = 0;
+	while (len < big - 200) {
+		len += (size_t) sprintf(buf + len, "Bcc: a%zu@x.example, \"Doe, J\" <j@y.example>,\r\n\tb@z.example\r\nSubject: s, t@u\r\n", n);
+		n++;
+	}
+	t0 = clock();
+	mg_summarize("to@x", 4, buf, len, &s);
+	secs = since(t0);
+	snprintf(what, sizeof(what), "stress: %zu-byte header block, %zu fields -> %zu rcpts in %.3fs", len, s.fields, s.rcpts, secs);
+	check(s.rcpts == 3 * n + 1 && s.fields == 2 * n && !s.malformed && secs < TIME_LIMIT, what);
+
+	/* one 4 MiB folded Bcc */
+	len = (size_t) sprintf(buf, "Bcc: ");
+	n = 0;
+	while (len < big - 100) {
+		len += (size_t) sprintf(buf + len, "<r%zu@x>\r\n ", n);
+		n++;
+	}
+	t0 = clock();
+	mg_summarize(NULL, 0, buf, len, &s);
+	secs = since(t0);
+	snprintf(what, sizeof(what), "stress: one %zu-byte folded Bcc -> %zu in %.3fs", len, s.rcpts, secs);
+	check(s.rcpts == n && secs < TIME_LIMIT, what);
+
+	/* pathological values must stay linear (1 MiB: quadratic would never end) */
+	{
+		static const struct {
+			const char *unit;
+			long want;	/* -1: only check time and upper bound */
+		} path[] = {
+			{ "(", 1 }, { "\"", -1 }, { "[", 1 }, { "<", 1 }, { ">", -1 },
+			{ ")", -1 }, { "\\", 1 }, { "\\\"", 1 }, { "(\\", 1 }, { "\"(", -1 },
+			{ "[(\"", -1 }, { "<(", -1 }, { "a(", -1 }, { " (", -1 }, { "a,", -1 },
+			{ "(a)", 0 }, { "<a>", -1 }, { ":;", 0 }, { "a:", 1 }, { "\r\n ", 0 },
+		};
+		size_t u;
+
+		for (u = 0; u < sizeof(path) / sizeof(path[0]); u++) {
+			size_t ul = strlen(path[u].unit);
+			char *v;
+
+			for (len = 0; len + ul <= big / 4; len += ul) {
+				memcpy(buf + len, path[u].unit, ul);
+			}
+			v = dup_exact(buf, len);
+			t0 = clock();
+			n = mg_count_rcpts(v, len);
+			secs = since(t0);
+			snprintf(what, sizeof(what), "stress: 1 MiB of \"%s\" -> %zu in %.3fs", path[u].unit, n, secs);
+			for (i = 0; what[i]; i++) {
+				if ((unsigned char) what[i] < 0x20) {
+					what[i] = ' ';
+				}
+			}
+			check(secs < TIME_LIMIT && n <= len && (path[u].want < 0 || (long) n == path[u].want), what);
+			free(v);
+		}
+	}
+
+	/* random bytes: no crash, bounded, quick */
+	for (i = 0; i < big; i++) {
+		buf[i] = (char) (rng() >> 24);
+	}
+	{
+		char *to = dup_exact(buf, big / 4);
+		char *hdrs = dup_exact(buf + big / 4, big - big / 4);
+		char *all = dup_exact(buf, big);
+
+		t0 = clock();
+		mg_summarize(to, big / 4, hdrs, big - big / 4, &s);
+		n = mg_count_rcpts(all, big);
+		secs = since(t0);
+		snprintf(what, sizeof(what), "stress: 4 MiB of random bytes -> %zu rcpts as a mail, %zu as one value, in %.3fs",
+			s.rcpts, n, secs);
+		check(secs < TIME_LIMIT && s.rcpts <= big && n > 0 && n <= big, what);
+		free(to);
+		free(hdrs);
+		free(all);
+	}
+
+	free(buf);
+}
+
+int main(int argc, char **argv)
+{
+	verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
+	run_cases();
+	run_field_checks();
+	run_reference_checks();
+	run_stress();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed != 0;
+}
