@@ -34,13 +34,18 @@
 
 #include <syslog.h>
 
+typedef enum {
+	MG_CHECK_CORE,          /* php_mail() gets exactly `headers`: core's own rule */
+	MG_CHECK_TRIMMED,       /* mbstring ends the block itself: core's rule, trailing blanks aside */
+	MG_CHECK_LEADING        /* imap checks nothing: only a continuation of the stamp line matters */
+} mg_header_check;
+
 typedef struct {
 	const char *function;   /* the PHP function, for the log */
 	zend_string *block;     /* header block as the MTA reads it, without the stamp */
 	const char *headers;    /* additional headers as core's php_mail() gets them */
 	size_t headers_len;
-	bool via_php_mail;      /* core's php_mail() writes the message (not imap) */
-	bool core_check_exact;  /* php_mail() gets exactly `headers` (not mbstring's rewrite) */
+	mg_header_check check;  /* how to tell headers that would break the stamp */
 } mg_call;
 
 typedef enum {
@@ -308,6 +313,25 @@ static const char *mg_refusal_text(const char *reason)
 	return "malformed additional headers";
 }
 
+static bool mg_breaks_stamp(const mg_call *c)
+{
+	size_t len = c->headers_len;
+
+	switch (c->check) {
+		case MG_CHECK_CORE:
+			return mg_headers_refused_by_core(c->headers, len);
+		case MG_CHECK_TRIMMED:
+			/* mbstring adds its own line end after the user's headers. */
+			while (len > 0 && isspace((unsigned char) c->headers[len - 1])) {
+				len--;
+			}
+			return mg_headers_refused_by_core(c->headers, len);
+		case MG_CHECK_LEADING:
+			return len > 0 && (c->headers[0] == ' ' || c->headers[0] == '\t');
+	}
+	return true;
+}
+
 static mg_decision mg_decide(const mg_call *c, const mg_facts *f, const char **reason)
 {
 	*reason = NULL;
@@ -321,14 +345,13 @@ static mg_decision mg_decide(const mg_call *c, const mg_facts *f, const char **r
 		*reason = "forged-stamp";
 		return MG_REFUSE;
 	}
-	if (mg_headers_refused_by_core(c->headers, c->headers_len)) {
+	if (mg_breaks_stamp(c)) {
 		/* Core refuses these headers on its own; with the stamp in front,
 		 * a leading space would instead continue the stamp's line. Where
 		 * core sees exactly these headers, let it refuse them with its own
-		 * warning; after mbstring's rewrite that is not certain, and imap
-		 * checks nothing, so refuse here. */
+		 * warning; otherwise refuse here. */
 		*reason = "malformed-headers";
-		return c->core_check_exact ? MG_PASS_UNSTAMPED : MG_REFUSE;
+		return c->check == MG_CHECK_CORE ? MG_PASS_UNSTAMPED : MG_REFUSE;
 	}
 	return MG_PASS_MAIL;
 }
@@ -417,8 +440,7 @@ static ZEND_NAMED_FUNCTION(mg_mail)
 	c.headers = headers != NULL ? ZSTR_VAL(headers) : NULL;
 	c.headers_len = headers != NULL ? ZSTR_LEN(headers) : 0;
 	c.block = mg_block_finish(&block, c.headers, c.headers_len);
-	c.via_php_mail = true;
-	c.core_check_exact = true;
+	c.check = MG_CHECK_CORE;
 
 	mg_process(&c, MG_ORIG(MG_HOOK_MAIL), INTERNAL_FUNCTION_PARAM_PASSTHRU);
 
@@ -471,8 +493,7 @@ static ZEND_NAMED_FUNCTION(mg_mb_send_mail)
 	c.headers = headers != NULL ? ZSTR_VAL(headers) : NULL;
 	c.headers_len = headers != NULL ? ZSTR_LEN(headers) : 0;
 	c.block = mg_block_finish(&block, c.headers, c.headers_len);
-	c.via_php_mail = true;
-	c.core_check_exact = false;
+	c.check = MG_CHECK_TRIMMED;
 
 	mg_process(&c, MG_ORIG(MG_HOOK_MB_SEND_MAIL), INTERNAL_FUNCTION_PARAM_PASSTHRU);
 
@@ -536,8 +557,7 @@ static ZEND_NAMED_FUNCTION(mg_error_log)
 	c.headers = hdrs;
 	c.headers_len = hdrs != NULL ? strlen(hdrs) : 0;
 	c.block = mg_block_finish(&block, c.headers, c.headers_len);
-	c.via_php_mail = true;
-	c.core_check_exact = true;
+	c.check = MG_CHECK_CORE;
 
 	mg_process(&c, MG_ORIG(MG_HOOK_ERROR_LOG), INTERNAL_FUNCTION_PARAM_PASSTHRU);
 
@@ -577,8 +597,7 @@ static ZEND_NAMED_FUNCTION(mg_imap_mail)
 	c.headers = headers != NULL ? ZSTR_VAL(headers) : NULL;
 	c.headers_len = headers != NULL ? ZSTR_LEN(headers) : 0;
 	c.block = mg_block_finish(&block, c.headers, c.headers_len);
-	c.via_php_mail = false;
-	c.core_check_exact = false;
+	c.check = MG_CHECK_LEADING;
 
 	mg_origin_collect(&o);
 	mg_facts_scan(&f, ZSTR_VAL(c.block), ZSTR_LEN(c.block));
