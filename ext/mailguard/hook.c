@@ -580,6 +580,11 @@ static ZEND_NAMED_FUNCTION(mg_imap_mail)
 			&headers, &cc, &bcc, &rpath) == FAILURE) {
 		RETURN_THROWS();
 	}
+	if (ZSTR_LEN(to) == 0 || ZSTR_LEN(subject) == 0) {
+		/* imap's own "cannot be empty" ValueError, from its own frame */
+		MG_ORIG(MG_HOOK_IMAP_MAIL)(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+		return;
+	}
 
 	/* imap writes the message itself, in this order, with bare LF. */
 	if (rpath != NULL && ZSTR_LEN(rpath) != 0) {
