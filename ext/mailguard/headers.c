@@ -27,10 +27,13 @@ static void mg_facts_append(smart_str *dst, const mg_hdr_field *field)
 	if (dst->s != NULL && ZSTR_LEN(dst->s) > 0) {
 		smart_str_appendl(dst, ", ", 2);
 	}
+	/* Only line ends (LF, CRLF) go; a lone CR is data to core and the MTA,
+	 * so the log keeps it (escaped). */
 	for (i = 0; i < field->value_len; i++) {
 		char c = field->value[i];
-		if (c == '\r' || c == '\n') {
-			smart_str_appendl(dst, field->value + start, i - start);
+		if (c == '\n') {
+			size_t end = (i > start && field->value[i - 1] == '\r') ? i - 1 : i;
+			smart_str_appendl(dst, field->value + start, end - start);
 			start = i + 1;
 		}
 	}
