@@ -1,0 +1,48 @@
+--TEST--
+php --ri mailguard: the hooked functions (imap_mail only with imap loaded) and every directive with its value
+--EXTENSIONS--
+imap
+mbstring
+--FILE--
+<?php
+require __DIR__ . '/../inc/helpers.inc';
+[$out, $err, $rc] = mg_php(['--ri', 'mailguard'], ['ini' => ['mailguard.account' => 'acct1', 'mailguard.syslog_facility' => 'local2', 'mailguard.syslog_socket' => '/run/mg.sock']]);
+var_dump($rc, $err);
+echo preg_replace('/^libpq version => .*$/m', 'libpq version => (some)', $out);
+echo "-- without imap\n";
+[$out] = mg_php(['--ri', 'mailguard'], ['exts' => ['mbstring']]);
+preg_match('/^Hooked functions => .*$/m', $out, $m);
+echo $m[0], "\n";
+echo "-- without imap and mbstring\n";
+[$out] = mg_php(['--ri', 'mailguard'], ['exts' => []]);
+preg_match('/^Hooked functions => .*$/m', $out, $m);
+echo $m[0], "\n";
+?>
+--CLEAN--
+<?php
+require __DIR__ . '/../inc/helpers.inc';
+mg_clean();
+?>
+--EXPECTF--
+int(0)
+string(0) ""
+
+mailguard
+
+mailguard support => enabled
+Version => %s
+Hooked functions => mail, mb_send_mail, error_log, imap_mail
+libpq version => (some)
+
+Directive => Local Value => Master Value
+mailguard.header => On => On
+mailguard.account => acct1 => acct1
+mailguard.syslog => On => On
+mailguard.syslog_facility => local2 => local2
+mailguard.syslog_socket => /run/mg.sock => /run/mg.sock
+mailguard.syslog_max_length => 2048 => 2048
+mailguard.log_field_max => 256 => 256
+-- without imap
+Hooked functions => mail, mb_send_mail, error_log
+-- without imap and mbstring
+Hooked functions => mail, error_log
