@@ -1,5 +1,7 @@
 --TEST--
 invalid startup values: "Warning: mailguard: invalid value for mailguard.X, using the default" and the default is used; valid edge values are taken
+--EXTENSIONS--
+sockets
 --FILE--
 <?php
 require __DIR__ . '/../inc/helpers.inc';
