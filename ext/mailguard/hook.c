@@ -396,15 +396,56 @@ static void mg_process(const mg_call *c, zif_handler orig, INTERNAL_FUNCTION_PAR
 }
 /* }}} */
 
-/* {{{ mail(string $to, string $subject, string $message, array|string $additional_headers = [], string $additional_params = "") */
+/* {{{ mail() and mb_send_mail(): the same arguments, the same header forms */
+
+/* Everything after argument parsing. headers_str/headers_ht are the fourth
+ * argument as parsed; `trim` is core mail()'s right-trim of string headers. */
+static void mg_mail_common(const char *function, zif_handler orig, mg_header_check check, bool trim,
+		const char *to, size_t to_len, const char *subject, size_t subject_len,
+		zend_string *headers_str, HashTable *headers_ht, INTERNAL_FUNCTION_PARAMETERS)
+{
+	zend_string *headers = NULL;
+	smart_str block = {0};
+	mg_call c;
+
+	if (headers_str != NULL) {
+		if (strlen(ZSTR_VAL(headers_str)) != ZSTR_LEN(headers_str)) {
+			/* the original's own ValueError */
+			orig(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+			return;
+		}
+		headers = trim ? php_trim(headers_str, NULL, 0, 2) : zend_string_copy(headers_str);
+	} else if (headers_ht != NULL) {
+		/* The same builder core uses: its exceptions are core's own. */
+		headers = php_mail_build_headers(headers_ht);
+		if (EG(exception)) {
+			RETURN_THROWS();
+		}
+	}
+
+	mg_block_field(&block, "To", to, to_len, true);
+	mg_block_field(&block, "Subject", subject, subject_len, true);
+	c.function = function;
+	c.headers = headers != NULL ? ZSTR_VAL(headers) : NULL;
+	c.headers_len = headers != NULL ? ZSTR_LEN(headers) : 0;
+	c.block = mg_block_finish(&block, c.headers, c.headers_len);
+	c.check = check;
+
+	mg_process(&c, orig, INTERNAL_FUNCTION_PARAM_PASSTHRU);
+
+	zend_string_release(c.block);
+	if (headers != NULL) {
+		zend_string_release(headers);
+	}
+}
+
+/* mail(string $to, string $subject, string $message, array|string $additional_headers = [], string $additional_params = "") */
 static ZEND_NAMED_FUNCTION(mg_mail)
 {
 	char *to = NULL, *subject = NULL, *message = NULL;
 	size_t to_len, subject_len, message_len;
-	zend_string *extra_cmd = NULL, *headers_str = NULL, *headers = NULL;
+	zend_string *extra_cmd = NULL, *headers_str = NULL;
 	HashTable *headers_ht = NULL;
-	smart_str block = {0};
-	mg_call c;
 
 	ZEND_PARSE_PARAMETERS_START(3, 5)
 		Z_PARAM_PATH(to, to_len)
@@ -418,48 +459,17 @@ static ZEND_NAMED_FUNCTION(mg_mail)
 	(void) message;
 	(void) message_len;
 	(void) extra_cmd;
-
-	if (headers_str != NULL) {
-		if (strlen(ZSTR_VAL(headers_str)) != ZSTR_LEN(headers_str)) {
-			/* core's own ValueError */
-			MG_ORIG(MG_HOOK_MAIL)(INTERNAL_FUNCTION_PARAM_PASSTHRU);
-			return;
-		}
-		headers = php_trim(headers_str, NULL, 0, 2);
-	} else if (headers_ht != NULL) {
-		/* The same builder core uses: its exceptions are core's own. */
-		headers = php_mail_build_headers(headers_ht);
-		if (EG(exception)) {
-			RETURN_THROWS();
-		}
-	}
-
-	mg_block_field(&block, "To", to, to_len, true);
-	mg_block_field(&block, "Subject", subject, subject_len, true);
-	c.function = "mail";
-	c.headers = headers != NULL ? ZSTR_VAL(headers) : NULL;
-	c.headers_len = headers != NULL ? ZSTR_LEN(headers) : 0;
-	c.block = mg_block_finish(&block, c.headers, c.headers_len);
-	c.check = MG_CHECK_CORE;
-
-	mg_process(&c, MG_ORIG(MG_HOOK_MAIL), INTERNAL_FUNCTION_PARAM_PASSTHRU);
-
-	zend_string_release(c.block);
-	if (headers != NULL) {
-		zend_string_release(headers);
-	}
+	mg_mail_common("mail", MG_ORIG(MG_HOOK_MAIL), MG_CHECK_CORE, true, to, to_len, subject, subject_len,
+		headers_str, headers_ht, INTERNAL_FUNCTION_PARAM_PASSTHRU);
 }
-/* }}} */
 
-/* {{{ mb_send_mail(string $to, string $subject, string $message, array|string $additional_headers = [], ?string $additional_params = null) */
+/* mb_send_mail(string $to, string $subject, string $message, array|string $additional_headers = [], ?string $additional_params = null) */
 static ZEND_NAMED_FUNCTION(mg_mb_send_mail)
 {
 	char *to = NULL, *subject = NULL, *message = NULL;
 	size_t to_len, subject_len, message_len;
-	zend_string *extra_cmd = NULL, *headers_str = NULL, *headers = NULL;
+	zend_string *extra_cmd = NULL, *headers_str = NULL;
 	HashTable *headers_ht = NULL;
-	smart_str block = {0};
-	mg_call c;
 
 	ZEND_PARSE_PARAMETERS_START(3, 5)
 		Z_PARAM_PATH(to, to_len)
@@ -473,34 +483,9 @@ static ZEND_NAMED_FUNCTION(mg_mb_send_mail)
 	(void) message;
 	(void) message_len;
 	(void) extra_cmd;
-
-	if (headers_str != NULL) {
-		if (strlen(ZSTR_VAL(headers_str)) != ZSTR_LEN(headers_str)) {
-			MG_ORIG(MG_HOOK_MB_SEND_MAIL)(INTERNAL_FUNCTION_PARAM_PASSTHRU);
-			return;
-		}
-		headers = zend_string_copy(headers_str);
-	} else if (headers_ht != NULL) {
-		headers = php_mail_build_headers(headers_ht);
-		if (EG(exception)) {
-			RETURN_THROWS();
-		}
-	}
-
-	mg_block_field(&block, "To", to, to_len, true);
-	mg_block_field(&block, "Subject", subject, subject_len, true);
-	c.function = "mb_send_mail";
-	c.headers = headers != NULL ? ZSTR_VAL(headers) : NULL;
-	c.headers_len = headers != NULL ? ZSTR_LEN(headers) : 0;
-	c.block = mg_block_finish(&block, c.headers, c.headers_len);
-	c.check = MG_CHECK_TRIMMED;
-
-	mg_process(&c, MG_ORIG(MG_HOOK_MB_SEND_MAIL), INTERNAL_FUNCTION_PARAM_PASSTHRU);
-
-	zend_string_release(c.block);
-	if (headers != NULL) {
-		zend_string_release(headers);
-	}
+	/* mbstring rewrites the headers before php_mail() sees them. */
+	mg_mail_common("mb_send_mail", MG_ORIG(MG_HOOK_MB_SEND_MAIL), MG_CHECK_TRIMMED, false, to, to_len,
+		subject, subject_len, headers_str, headers_ht, INTERNAL_FUNCTION_PARAM_PASSTHRU);
 }
 /* }}} */
 
