@@ -1,5 +1,5 @@
 --TEST--
-mailguard.syslog_max_length=256 caps the whole datagram; the fixed facts (verdict, fn, account, uid, rcpts) survive
+mailguard.syslog_max_length=256 caps the whole datagram between fields (ending in cut=1, no field cut open); the fixed facts (verdict, fn, account, uid, rcpts) survive
 --EXTENSIONS--
 sockets
 --INI--
@@ -23,6 +23,7 @@ $l = mg_log_parse($raw[0]);
 mg_log_show($l, ['verdict', 'result', 'fn', 'rcpts']);
 var_dump($l['fields']['account'] !== '', $l['fields']['uid'] !== '');
 var_dump(strpbrk($raw[0], "\r\n\0"));
+var_dump(str_ends_with($raw[0], ' cut=1'), $l['truncated'], $l['fields']['cut']);
 ?>
 --CLEAN--
 <?php
@@ -42,3 +43,6 @@ rcpts=<3>
 bool(true)
 bool(true)
 bool(false)
+bool(true)
+bool(false)
+string(1) "1"
