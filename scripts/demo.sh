@@ -13,8 +13,8 @@ work=$(mktemp -d /tmp/mailguard-demo.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cat >"$work/sendmail" <<'SH'
 #!/bin/sh
-# capture MTA: one file per message
-cat > "$(mktemp "$(dirname "$0")/mail.XXXXXX")"
+# capture MTA: one file per message, named so that they sort in send order
+cat > "$(dirname "$0")/mail.$(date +%s%N)"
 SH
 chmod 755 "$work/sendmail"
 
