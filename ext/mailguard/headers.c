@@ -81,6 +81,7 @@ void mg_facts_scan(mg_facts *f, const char *block, size_t len)
 	mg_summarize(NULL, 0, block, len, &sum);
 	f->rcpts = sum.rcpts;
 	f->has_stamp = sum.has_stamp != 0;
+	f->has_trace = sum.has_trace != 0;
 	f->has_resent = sum.has_resent != 0;
 	f->malformed = sum.malformed != 0;
 	smart_str_0(&f->from);

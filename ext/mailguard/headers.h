@@ -17,6 +17,7 @@ typedef struct {
 	smart_str from, to, cc, bcc, subject, return_path; /* every occurrence, unfolded, ", "-joined */
 	size_t rcpts;      /* recipients the MTA will queue, never fewer */
 	bool has_stamp;    /* the script supplied its own X-PHP-Originating-Script */
+	bool has_trace;    /* the script supplied its own X-Mailguard-Trace */
 	bool has_resent;   /* Resent-To/Cc/Bcc present: the MTA uses only those */
 	bool malformed;    /* a line or an address list was not well formed */
 } mg_facts;

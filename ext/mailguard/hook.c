@@ -31,6 +31,7 @@
 #include "origin.h"
 #include "headers.h"
 #include "log.h"
+#include "store.h"
 
 #include <syslog.h>
 
@@ -42,6 +43,8 @@ typedef enum {
 
 typedef struct {
 	const char *function;   /* the PHP function, for the log */
+	int hook;               /* which hook (MG_HOOK_*) */
+	bool own_stamp;         /* the stamp is ours to add: the function bypasses php_mail() */
 	zend_string *block;     /* header block as the MTA reads it, without the stamp */
 	const char *headers;    /* additional headers as core's php_mail() gets them */
 	size_t headers_len;
@@ -65,6 +68,7 @@ typedef struct {
 	size_t name_len;
 	zif_handler ours;
 	zif_handler orig;       /* NULL while not hooked */
+	zend_internal_function orig_fn; /* the function's record, with the original handler */
 } mg_hook;
 
 enum { MG_HOOK_MAIL, MG_HOOK_MB_SEND_MAIL, MG_HOOK_ERROR_LOG, MG_HOOK_IMAP_MAIL, MG_HOOK_COUNT };
@@ -78,9 +82,8 @@ static mg_hook mg_hooks[MG_HOOK_COUNT] = {
 
 static char mg_hook_names[96];
 
-/* imap_mail() is called with rewritten arguments through a copy of its
- * function record that carries the original handler. */
-static zend_internal_function mg_imap_orig_fn;
+/* The additional headers are argument 4 of every hooked function. */
+#define MG_HEADERS_ARG 3
 
 #define MG_ORIG(id) (mg_hooks[id].orig)
 
@@ -99,10 +102,11 @@ void mg_hook_install(void)
 		 * may have hooked the function before us. */
 		mg_hooks[i].orig = fn->internal_function.handler;
 		fn->internal_function.handler = mg_hooks[i].ours;
-		if (i == MG_HOOK_IMAP_MAIL) {
-			mg_imap_orig_fn = fn->internal_function;
-			mg_imap_orig_fn.handler = mg_hooks[i].orig;
-		}
+		/* A mail that needs extra header lines (the trace id; imap's
+		 * stamp) is sent through a copy of the record that carries the
+		 * original handler, with the rewritten headers argument. */
+		mg_hooks[i].orig_fn = fn->internal_function;
+		mg_hooks[i].orig_fn.handler = mg_hooks[i].orig;
 		if (mg_hook_names[0] != '\0') {
 			strlcat(mg_hook_names, ", ", sizeof(mg_hook_names));
 		}
@@ -220,7 +224,7 @@ static void mg_line_long(mg_line *l, const char *key, zend_long v)
 }
 
 static void mg_report(const mg_call *c, const mg_origin *o, const mg_facts *f,
-		const char *verdict, const char *reason, const char *result)
+		const char *verdict, const char *reason, const char *result, const mg_db_result *db)
 {
 	mg_line l;
 	size_t cap = (size_t) MG_G(log_field_max);
@@ -243,6 +247,15 @@ static void mg_report(const mg_call *c, const mg_origin *o, const mg_facts *f,
 	}
 	if (result != NULL) {
 		mg_line_kv(&l, "result", result, strlen(result), cap);
+	}
+	if (db != NULL) {
+		if (db->verdict == MG_DB_ACCEPT) {
+			mg_line_kv(&l, "trace", db->trace, strlen(db->trace), cap);
+		} else if (db->verdict == MG_DB_REFUSE && db->detail[0] != '\0') {
+			mg_line_kv(&l, "detail", db->detail, strlen(db->detail), cap);
+		} else if (db->verdict == MG_DB_UNAVAILABLE) {
+			mg_line_kv(&l, "db", db->error, strlen(db->error), cap);
+		}
 	}
 	mg_line_kv(&l, "fn", c->function, strlen(c->function), cap);
 	mg_line_kv(&l, "account", ZSTR_VAL(o->account), ZSTR_LEN(o->account), cap);
@@ -287,9 +300,61 @@ static void mg_report(const mg_call *c, const mg_origin *o, const mg_facts *f,
 /* }}} */
 
 /* {{{ one mail */
-static void mg_call_orig(zif_handler orig, bool stamp, INTERNAL_FUNCTION_PARAMETERS)
+
+/* Calls the original with the additional headers argument replaced by
+ * `extra` lines in front of the headers the script gave (c->headers, in
+ * string form). The other arguments are the frame's own, already parsed
+ * and converted by the engine. */
+static void mg_call_rewritten(const mg_call *c, const char *extra, size_t extra_len, INTERNAL_FUNCTION_PARAMETERS)
+{
+	uint32_t n = ZEND_NUM_ARGS();
+	uint32_t argc = MAX(n, MG_HEADERS_ARG + 1);
+	uint32_t i;
+	zval *params = safe_emalloc(argc, sizeof(zval), 0);
+	zend_string *h;
+
+	if (c->headers_len > 0) {
+		h = zend_string_concat3(extra, extra_len, "\n", 1, c->headers, c->headers_len);
+	} else {
+		h = zend_string_init(extra, extra_len, 0);
+	}
+	for (i = 0; i < argc; i++) {
+		if (i == MG_HEADERS_ARG) {
+			ZVAL_STR(&params[i], h);
+		} else if (i < n) {
+			ZVAL_COPY(&params[i], ZEND_CALL_ARG(execute_data, i + 1));
+		} else {
+			ZVAL_NULL(&params[i]);      /* error_log()'s destination */
+		}
+	}
+	zend_call_known_function((zend_function *) &mg_hooks[c->hook].orig_fn, NULL, NULL,
+		return_value, argc, params, NULL);
+	for (i = 0; i < argc; i++) {
+		zval_ptr_dtor(&params[i]);
+	}
+	efree(params);
+}
+
+/* Hands the mail to the original handler: stamped (unless `stamp` is
+ * false), with the trace header when `trace` is set. */
+static void mg_send(const mg_call *c, bool stamp, const char *trace, zif_handler orig, INTERNAL_FUNCTION_PARAMETERS)
 {
 	bool saved = PG(mail_x_header);
+	smart_str extra = {0};
+
+	if (c->own_stamp && stamp) {
+		zend_string *v = mg_origin_stamp_value();
+		smart_str_appends(&extra, MG_STAMP_HEADER ": ");
+		smart_str_append(&extra, v);
+		zend_string_release(v);
+	}
+	if (trace != NULL) {
+		if (extra.s != NULL) {
+			smart_str_appendc(&extra, '\n');
+		}
+		smart_str_appends(&extra, MG_TRACE_HEADER ": ");
+		smart_str_appends(&extra, trace);
+	}
 
 	/* Core's own mail.add_x_header writes the stamp in core's format, once,
 	 * at the front of the headers, for every path through php_mail().
@@ -299,18 +364,41 @@ static void mg_call_orig(zif_handler orig, bool stamp, INTERNAL_FUNCTION_PARAMET
 	if (MG_G(depth)++ == 0) {
 		MG_G(saved_x_header) = saved;
 	}
-	PG(mail_x_header) = stamp;
-	orig(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+	if (!c->own_stamp) {
+		PG(mail_x_header) = stamp;
+	}
+	if (extra.s == NULL) {
+		orig(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+	} else {
+		mg_call_rewritten(c, ZSTR_VAL(extra.s), ZSTR_LEN(extra.s), INTERNAL_FUNCTION_PARAM_PASSTHRU);
+	}
 	PG(mail_x_header) = saved;
 	MG_G(depth)--;
+	smart_str_free(&extra);
 }
 
+/* The warning a script sees: what went wrong, never how (no database
+ * detail, no limit values). */
 static const char *mg_refusal_text(const char *reason)
 {
-	if (strcmp(reason, "forged-stamp") == 0) {
-		return "the additional headers must not contain " MG_STAMP_HEADER;
+	static const struct { const char *reason, *text; } texts[] = {
+		{ "forged-stamp", "the additional headers must not contain " MG_STAMP_HEADER },
+		{ "forged-trace", "the additional headers must not contain " MG_TRACE_HEADER },
+		{ "malformed-headers", "malformed additional headers" },
+		{ "over-quota", "over quota" },
+		{ "blocked", "account blocked" },
+		{ "too-many-recipients", "too many recipients" },
+		{ "unknown-account", "unknown account" },
+		{ "db-unavailable", "service unavailable" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		if (strcmp(reason, texts[i].reason) == 0) {
+			return texts[i].text;
+		}
 	}
-	return "malformed additional headers";
+	return "account not permitted to send mail";
 }
 
 static bool mg_breaks_stamp(const mg_call *c)
@@ -335,6 +423,12 @@ static bool mg_breaks_stamp(const mg_call *c)
 static mg_decision mg_decide(const mg_call *c, const mg_facts *f, const char **reason)
 {
 	*reason = NULL;
+	if (f->has_trace) {
+		/* Only mailguard writes the trace id: a script's own would point
+		 * an abuse desk at somebody else's log row. */
+		*reason = "forged-trace";
+		return MG_REFUSE;
+	}
 	if (!MG_G(header)) {
 		return MG_PASS_MAIL;
 	}
@@ -364,32 +458,138 @@ static const char *mg_result(zval *return_value)
 	return Z_TYPE_P(return_value) == IS_TRUE ? "sent" : "failed";
 }
 
-/* Runs the data path for a mail that core's php_mail() will write. */
+/* {{{ the database's part */
+
+/* One value for mailguard.mail(): valid UTF-8, at most log_field_max
+ * bytes, stored in `buf` (freed by the caller). */
+static const char *mg_db_value(smart_str *buf, const char *v, size_t len)
+{
+	if (v == NULL) {
+		return NULL;
+	}
+	mg_db_text(buf, v, len, (size_t) MG_G(log_field_max));
+	smart_str_0(buf);
+	return buf->s != NULL ? ZSTR_VAL(buf->s) : "";
+}
+
+static const char *mg_db_number(char *buf, size_t size, zend_long v)
+{
+	if (v < 0 || v > INT32_MAX) {
+		return NULL;    /* the column is an integer; unknown rather than wrong */
+	}
+	snprintf(buf, size, ZEND_LONG_FMT, v);
+	return buf;
+}
+
+static void mg_db_ask(const mg_call *c, const mg_origin *o, const mg_facts *f, mg_db_result *r)
+{
+	const char *values[MG_DB_NPARAMS];
+	smart_str text[MG_DB_NPARAMS];
+	char nums[5][24];
+	int i;
+
+	memset(text, 0, sizeof(text));
+#define MG_TEXT(i, v, len) values[i] = mg_db_value(&text[i], v, len)
+#define MG_SMART(i, field) MG_TEXT(i, f->field.s ? ZSTR_VAL(f->field.s) : NULL, f->field.s ? ZSTR_LEN(f->field.s) : 0)
+	MG_TEXT(MG_DB_ACCOUNT, ZSTR_VAL(o->account), ZSTR_LEN(o->account));
+	values[MG_DB_RCPTS] = mg_db_number(nums[0], sizeof(nums[0]), (zend_long) MIN(f->rcpts, (size_t) INT32_MAX));
+	MG_TEXT(MG_DB_FN, c->function, strlen(c->function));
+	values[MG_DB_UID] = mg_db_number(nums[1], sizeof(nums[1]), o->uid);
+	values[MG_DB_OWNER] = mg_db_number(nums[2], sizeof(nums[2]), o->owner);
+	MG_TEXT(MG_DB_SCRIPT, o->script, strlen(o->script));
+	values[MG_DB_LINE] = mg_db_number(nums[3], sizeof(nums[3]), (zend_long) o->line);
+	MG_TEXT(MG_DB_ENTRY, o->entry, strlen(o->entry));
+	MG_TEXT(MG_DB_VHOST, o->vhost, o->vhost ? strlen(o->vhost) : 0);
+	MG_TEXT(MG_DB_CLIENT, o->client, o->client ? strlen(o->client) : 0);
+	MG_TEXT(MG_DB_HOST, o->host, strlen(o->host));
+	values[MG_DB_PID] = mg_db_number(nums[4], sizeof(nums[4]), o->pid);
+	MG_TEXT(MG_DB_SAPI, o->sapi, strlen(o->sapi));
+	MG_SMART(MG_DB_FROM, from);
+	MG_SMART(MG_DB_TO, to);
+	MG_SMART(MG_DB_CC, cc);
+	MG_SMART(MG_DB_BCC, bcc);
+	MG_SMART(MG_DB_SUBJECT, subject);
+#undef MG_SMART
+#undef MG_TEXT
+
+	mg_db_check(values, r);
+
+	for (i = 0; i < MG_DB_NPARAMS; i++) {
+		smart_str_free(&text[i]);
+	}
+}
+
+/* Fail mode "open": the mail goes out unless this process has already sent
+ * emergency_cap mails without the database in this clock hour. */
+static bool mg_emergency_allows(void)
+{
+	zend_long hour = (zend_long) (time(NULL) / 3600);
+
+	if (!MG_G(fail_open)) {
+		return false;
+	}
+	if (MG_G(emergency_hour) != hour) {
+		MG_G(emergency_hour) = hour;
+		MG_G(emergency_count) = 0;
+	}
+	if (MG_G(emergency_count) >= MG_G(emergency_cap)) {
+		return false;
+	}
+	MG_G(emergency_count)++;
+	return true;
+}
+/* }}} */
+
+/* Runs the data path of one mail: origin, headers, verdict (mailguard's
+ * own checks, then the database's), the original, the log. */
 static void mg_process(const mg_call *c, zif_handler orig, INTERNAL_FUNCTION_PARAMETERS)
 {
 	mg_origin o;
 	mg_facts f;
 	const char *reason;
 	mg_decision d;
+	mg_db_result db;
+	const mg_db_result *asked = NULL;
 
 	mg_origin_collect(&o);
 	mg_facts_scan(&f, ZSTR_VAL(c->block), ZSTR_LEN(c->block));
 	d = mg_decide(c, &f, &reason);
 
+	if (d == MG_PASS_MAIL && MG_G(dsn) != NULL && MG_G(dsn)[0] != '\0') {
+		mg_db_ask(c, &o, &f, &db);
+		asked = &db;
+		if (db.verdict == MG_DB_REFUSE) {
+			d = MG_REFUSE;
+			reason = db.reason;
+		} else if (db.verdict == MG_DB_UNAVAILABLE) {
+			reason = "db-unavailable";
+			if (!mg_emergency_allows()) {
+				d = MG_REFUSE;
+			}
+		}
+	}
+
 	switch (d) {
 		case MG_REFUSE:
 			php_error_docref(NULL, E_WARNING, "mailguard: mail refused: %s", mg_refusal_text(reason));
 			RETVAL_FALSE;
-			mg_report(c, &o, &f, "refuse", reason, NULL);
+			mg_report(c, &o, &f, "refuse", reason, NULL, asked);
 			break;
 		case MG_PASS_UNSTAMPED:
-			mg_call_orig(orig, false, INTERNAL_FUNCTION_PARAM_PASSTHRU);
-			mg_report(c, &o, &f, "invalid", reason, mg_result(return_value));
+			mg_send(c, false, NULL, orig, INTERNAL_FUNCTION_PARAM_PASSTHRU);
+			mg_report(c, &o, &f, "invalid", reason, mg_result(return_value), asked);
 			break;
-		case MG_PASS_MAIL:
-			mg_call_orig(orig, MG_G(header) || PG(mail_x_header), INTERNAL_FUNCTION_PARAM_PASSTHRU);
-			mg_report(c, &o, &f, "accept", NULL, mg_result(return_value));
+		case MG_PASS_MAIL: {
+			const char *trace = asked != NULL && db.verdict == MG_DB_ACCEPT && db.trace[0] != '\0' ? db.trace : NULL;
+
+			mg_send(c, MG_G(header) || (!c->own_stamp && PG(mail_x_header)), trace, orig,
+				INTERNAL_FUNCTION_PARAM_PASSTHRU);
+			if (trace != NULL) {
+				mg_db_outcome(trace, !EG(exception) && Z_TYPE_P(return_value) == IS_TRUE);
+			}
+			mg_report(c, &o, &f, "accept", reason, mg_result(return_value), asked);
 			break;
+		}
 	}
 	mg_facts_free(&f);
 	mg_origin_free(&o);
@@ -400,7 +600,7 @@ static void mg_process(const mg_call *c, zif_handler orig, INTERNAL_FUNCTION_PAR
 
 /* Everything after argument parsing. headers_str/headers_ht are the fourth
  * argument as parsed; `trim` is core mail()'s right-trim of string headers. */
-static void mg_mail_common(const char *function, zif_handler orig, mg_header_check check, bool trim,
+static void mg_mail_common(const char *function, int hook, zif_handler orig, mg_header_check check, bool trim,
 		const char *to, size_t to_len, const char *subject, size_t subject_len,
 		zend_string *headers_str, HashTable *headers_ht, INTERNAL_FUNCTION_PARAMETERS)
 {
@@ -426,6 +626,8 @@ static void mg_mail_common(const char *function, zif_handler orig, mg_header_che
 	mg_block_field(&block, "To", to, to_len, true);
 	mg_block_field(&block, "Subject", subject, subject_len, true);
 	c.function = function;
+	c.hook = hook;
+	c.own_stamp = false;
 	c.headers = headers != NULL ? ZSTR_VAL(headers) : NULL;
 	c.headers_len = headers != NULL ? ZSTR_LEN(headers) : 0;
 	c.block = mg_block_finish(&block, c.headers, c.headers_len);
@@ -459,7 +661,7 @@ static ZEND_NAMED_FUNCTION(mg_mail)
 	(void) message;
 	(void) message_len;
 	(void) extra_cmd;
-	mg_mail_common("mail", MG_ORIG(MG_HOOK_MAIL), MG_CHECK_CORE, true, to, to_len, subject, subject_len,
+	mg_mail_common("mail", MG_HOOK_MAIL, MG_ORIG(MG_HOOK_MAIL), MG_CHECK_CORE, true, to, to_len, subject, subject_len,
 		headers_str, headers_ht, INTERNAL_FUNCTION_PARAM_PASSTHRU);
 }
 
@@ -484,7 +686,7 @@ static ZEND_NAMED_FUNCTION(mg_mb_send_mail)
 	(void) message_len;
 	(void) extra_cmd;
 	/* mbstring rewrites the headers before php_mail() sees them. */
-	mg_mail_common("mb_send_mail", MG_ORIG(MG_HOOK_MB_SEND_MAIL), MG_CHECK_TRIMMED, false, to, to_len,
+	mg_mail_common("mb_send_mail", MG_HOOK_MB_SEND_MAIL, MG_ORIG(MG_HOOK_MB_SEND_MAIL), MG_CHECK_TRIMMED, false, to, to_len,
 		subject, subject_len, headers_str, headers_ht, INTERNAL_FUNCTION_PARAM_PASSTHRU);
 }
 /* }}} */
@@ -539,6 +741,8 @@ static ZEND_NAMED_FUNCTION(mg_error_log)
 	}
 	mg_block_field(&block, "Subject", ZEND_STRL("PHP error_log message"), false);
 	c.function = "error_log";
+	c.hook = MG_HOOK_ERROR_LOG;
+	c.own_stamp = false;
 	c.headers = hdrs;
 	c.headers_len = hdrs != NULL ? strlen(hdrs) : 0;
 	c.block = mg_block_finish(&block, c.headers, c.headers_len);
@@ -557,9 +761,6 @@ static ZEND_NAMED_FUNCTION(mg_imap_mail)
 	zend_string *cc = NULL, *bcc = NULL, *rpath = NULL;
 	smart_str block = {0};
 	mg_call c;
-	mg_origin o;
-	mg_facts f;
-	const char *reason;
 
 	if (zend_parse_parameters(ZEND_NUM_ARGS(), "PPP|P!P!P!P!", &to, &subject, &message,
 			&headers, &cc, &bcc, &rpath) == FAILURE) {
@@ -584,49 +785,17 @@ static ZEND_NAMED_FUNCTION(mg_imap_mail)
 	}
 	mg_block_field(&block, "Subject", ZSTR_VAL(subject), ZSTR_LEN(subject), false);
 	c.function = "imap_mail";
+	c.hook = MG_HOOK_IMAP_MAIL;
+	/* imap does not go through php_mail(): the stamp is prepended to the
+	 * additional headers here, in core's format. */
+	c.own_stamp = true;
 	c.headers = headers != NULL ? ZSTR_VAL(headers) : NULL;
 	c.headers_len = headers != NULL ? ZSTR_LEN(headers) : 0;
 	c.block = mg_block_finish(&block, c.headers, c.headers_len);
 	c.check = MG_CHECK_LEADING;
 
-	mg_origin_collect(&o);
-	mg_facts_scan(&f, ZSTR_VAL(c.block), ZSTR_LEN(c.block));
-	if (mg_decide(&c, &f, &reason) == MG_REFUSE) {
-		php_error_docref(NULL, E_WARNING, "mailguard: mail refused: %s", mg_refusal_text(reason));
-		RETVAL_FALSE;
-		mg_report(&c, &o, &f, "refuse", reason, NULL);
-	} else if (!MG_G(header)) {
-		MG_ORIG(MG_HOOK_IMAP_MAIL)(INTERNAL_FUNCTION_PARAM_PASSTHRU);
-		mg_report(&c, &o, &f, "accept", NULL, mg_result(return_value));
-	} else {
-		/* imap does not go through php_mail(): prepend the stamp to the
-		 * additional headers and call the original with the new list. */
-		zval params[7];
-		zend_string *stamp = mg_origin_stamp_value();
-		zend_string *nh;
-		uint32_t i;
+	mg_process(&c, MG_ORIG(MG_HOOK_IMAP_MAIL), INTERNAL_FUNCTION_PARAM_PASSTHRU);
 
-		if (headers != NULL && ZSTR_LEN(headers) != 0) {
-			nh = zend_strpprintf(0, MG_STAMP_HEADER ": %s\n%s", ZSTR_VAL(stamp), ZSTR_VAL(headers));
-		} else {
-			nh = zend_strpprintf(0, MG_STAMP_HEADER ": %s", ZSTR_VAL(stamp));
-		}
-		zend_string_release(stamp);
-		ZVAL_STR_COPY(&params[0], to);
-		ZVAL_STR_COPY(&params[1], subject);
-		ZVAL_STR_COPY(&params[2], message);
-		ZVAL_STR(&params[3], nh);
-		if (cc) { ZVAL_STR_COPY(&params[4], cc); } else { ZVAL_NULL(&params[4]); }
-		if (bcc) { ZVAL_STR_COPY(&params[5], bcc); } else { ZVAL_NULL(&params[5]); }
-		if (rpath) { ZVAL_STR_COPY(&params[6], rpath); } else { ZVAL_NULL(&params[6]); }
-		zend_call_known_function((zend_function *) &mg_imap_orig_fn, NULL, NULL, return_value, 7, params, NULL);
-		for (i = 0; i < 7; i++) {
-			zval_ptr_dtor(&params[i]);
-		}
-		mg_report(&c, &o, &f, "accept", NULL, mg_result(return_value));
-	}
-	mg_facts_free(&f);
-	mg_origin_free(&o);
 	zend_string_release(c.block);
 }
 /* }}} */

@@ -21,6 +21,7 @@
 #include "php_mailguard.h"
 #include "hook.h"
 #include "log.h"
+#include "store.h"
 
 #include <libpq-fe.h>
 
@@ -130,6 +131,78 @@ static ZEND_INI_MH(OnUpdateMgSocket)
 	return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
 }
 
+static ZEND_INI_MH(OnUpdateMgDsn)
+{
+	/* Any conninfo string: one that libpq cannot parse is reported at
+	 * startup and makes every mail take the fail mode, rather than
+	 * quietly running without quotas. */
+	if (!mg_ini_stage_ok(stage, false)) {
+		return FAILURE;
+	}
+	if (strlen(ZSTR_VAL(new_value)) != ZSTR_LEN(new_value)) {
+		return mg_ini_invalid(entry, stage);
+	}
+	return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
+}
+
+static ZEND_INI_MH(OnUpdateMgFailMode)
+{
+	if (!mg_ini_stage_ok(stage, false)) {
+		return FAILURE;
+	}
+	if (zend_string_equals_literal_ci(new_value, "open")) {
+		MG_G(fail_open) = true;
+	} else if (zend_string_equals_literal_ci(new_value, "closed")) {
+		MG_G(fail_open) = false;
+	} else {
+		return mg_ini_invalid(entry, stage);
+	}
+	return SUCCESS;
+}
+
+static ZEND_INI_MH(OnUpdateMgSyncCommit)
+{
+	/* Passed to the server as -c synchronous_commit=<value>: only the
+	 * values PostgreSQL knows, so nothing else can ride along. The ini
+	 * parser turns on/off/yes/no/true/false into "1" and "", so those
+	 * mean on and off; "default" leaves the server's (or the role's)
+	 * setting alone. */
+	static const char *const ok[] = { "on", "off", "local", "remote_write", "remote_apply" };
+	size_t i;
+
+	if (!mg_ini_stage_ok(stage, false)) {
+		return FAILURE;
+	}
+	if (zend_string_equals_literal(new_value, "default")) {
+		MG_G(synchronous_commit) = NULL;
+		return SUCCESS;
+	}
+	if (zend_string_equals_literal(new_value, "1")) {
+		MG_G(synchronous_commit) = "on";
+		return SUCCESS;
+	}
+	if (ZSTR_LEN(new_value) == 0) {
+		MG_G(synchronous_commit) = "off";
+		return SUCCESS;
+	}
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		if (zend_string_equals_cstr(new_value, ok[i], strlen(ok[i]))) {
+			MG_G(synchronous_commit) = ok[i];
+			return SUCCESS;
+		}
+	}
+	return mg_ini_invalid(entry, stage);
+}
+
+/* The connection string may hold a password: phpinfo() says only whether
+ * one is set. */
+static ZEND_INI_DISP(mg_display_dsn)
+{
+	zend_string *v = type == ZEND_INI_DISPLAY_ORIG && ini_entry->modified ? ini_entry->orig_value : ini_entry->value;
+
+	PHPWRITE(v != NULL && ZSTR_LEN(v) > 0 ? "(set)" : "(empty)", v != NULL && ZSTR_LEN(v) > 0 ? 5 : 7);
+}
+
 static ZEND_INI_MH(OnUpdateMgRange)
 {
 	/* mh_arg3 points at the inclusive bounds. Only plain decimal numbers
@@ -152,6 +225,9 @@ static ZEND_INI_MH(OnUpdateMgRange)
 
 static const zend_long mg_line_bounds[2] = {256, 65000};
 static const zend_long mg_field_bounds[2] = {16, 8192};
+static const zend_long mg_timeout_bounds[2] = {10, 60000};
+static const zend_long mg_retry_bounds[2] = {0, 3600000};
+static const zend_long mg_cap_bounds[2] = {0, 1000000};
 
 #ifdef ZTS
 # define MG_GLOBALS_ARG ((void *) &mailguard_globals_id)
@@ -175,6 +251,16 @@ PHP_INI_BEGIN()
 		(void *) XtOffsetOf(zend_mailguard_globals, syslog_max_length), MG_GLOBALS_ARG, (void *) mg_line_bounds, NULL)
 	ZEND_INI_ENTRY3_EX("mailguard.log_field_max", "256", PHP_INI_SYSTEM, OnUpdateMgRange,
 		(void *) XtOffsetOf(zend_mailguard_globals, log_field_max), MG_GLOBALS_ARG, (void *) mg_field_bounds, NULL)
+	ZEND_INI_ENTRY3_EX("mailguard.dsn", "", PHP_INI_SYSTEM, OnUpdateMgDsn,
+		(void *) XtOffsetOf(zend_mailguard_globals, dsn), MG_GLOBALS_ARG, NULL, mg_display_dsn)
+	ZEND_INI_ENTRY3_EX("mailguard.timeout_ms", "500", PHP_INI_SYSTEM, OnUpdateMgRange,
+		(void *) XtOffsetOf(zend_mailguard_globals, timeout_ms), MG_GLOBALS_ARG, (void *) mg_timeout_bounds, NULL)
+	ZEND_INI_ENTRY3_EX("mailguard.retry_ms", "10000", PHP_INI_SYSTEM, OnUpdateMgRange,
+		(void *) XtOffsetOf(zend_mailguard_globals, retry_ms), MG_GLOBALS_ARG, (void *) mg_retry_bounds, NULL)
+	ZEND_INI_ENTRY("mailguard.fail_mode", "open", PHP_INI_SYSTEM, OnUpdateMgFailMode)
+	ZEND_INI_ENTRY3_EX("mailguard.emergency_cap", "20", PHP_INI_SYSTEM, OnUpdateMgRange,
+		(void *) XtOffsetOf(zend_mailguard_globals, emergency_cap), MG_GLOBALS_ARG, (void *) mg_cap_bounds, NULL)
+	ZEND_INI_ENTRY("mailguard.synchronous_commit", "default", PHP_INI_SYSTEM, OnUpdateMgSyncCommit)
 PHP_INI_END()
 /* }}} */
 
@@ -192,6 +278,18 @@ static PHP_MINIT_FUNCTION(mailguard)
 {
 	REGISTER_INI_ENTRIES();
 	mg_hook_install();
+	/* Never connect here: this process forks the workers. */
+	if (MG_G(dsn) != NULL && MG_G(dsn)[0] != '\0') {
+		char *err = NULL;
+		PQconninfoOption *opts = PQconninfoParse(MG_G(dsn), &err);
+
+		if (opts == NULL) {
+			zend_error(E_WARNING, "mailguard: mailguard.dsn cannot be parsed; every mail takes the fail mode");
+			PQfreemem(err);
+		} else {
+			PQconninfoFree(opts);
+		}
+	}
 	return SUCCESS;
 }
 /* }}} */
@@ -200,6 +298,7 @@ static PHP_MINIT_FUNCTION(mailguard)
 static PHP_MSHUTDOWN_FUNCTION(mailguard)
 {
 	mg_hook_restore();
+	mg_db_close();
 	mg_log_close();
 	UNREGISTER_INI_ENTRIES();
 	return SUCCESS;
@@ -228,6 +327,7 @@ static PHP_MINFO_FUNCTION(mailguard)
 	php_info_print_table_row(2, "Hooked functions", mg_hook_list());
 	snprintf(buf, sizeof(buf), "%d", PQlibVersion());
 	php_info_print_table_row(2, "libpq version", buf);
+	php_info_print_table_row(2, "Quota database", MG_G(dsn) != NULL && MG_G(dsn)[0] != '\0' ? "configured" : "not configured");
 	php_info_print_table_end();
 
 	DISPLAY_INI_ENTRIES();

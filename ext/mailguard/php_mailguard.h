@@ -17,6 +17,12 @@ extern zend_module_entry mailguard_module_entry;
 
 /* The header every accepted mail carries, in PHP core's own format. */
 #define MG_STAMP_HEADER "X-PHP-Originating-Script"
+/* The header a mail the database accepted carries: the log row's opaque id. */
+#define MG_TRACE_HEADER "X-Mailguard-Trace"
+
+#include <sys/types.h>
+
+struct pg_conn;
 
 ZEND_BEGIN_MODULE_GLOBALS(mailguard)
 	bool header;                /* mailguard.header: stamp every mail */
@@ -27,6 +33,19 @@ ZEND_BEGIN_MODULE_GLOBALS(mailguard)
 	char *syslog_socket;        /* mailguard.syslog_socket: datagram socket path */
 	zend_long syslog_max_length; /* mailguard.syslog_max_length: bytes per line */
 	zend_long log_field_max;    /* mailguard.log_field_max: bytes per logged value */
+	char *dsn;                  /* mailguard.dsn: libpq conninfo, "" = no database */
+	zend_long timeout_ms;       /* mailguard.timeout_ms: connect + query deadline */
+	zend_long retry_ms;         /* mailguard.retry_ms: back-off after a failure */
+	bool fail_open;             /* mailguard.fail_mode = open */
+	zend_long emergency_cap;    /* mailguard.emergency_cap: mails/hour/process, fail open */
+	const char *synchronous_commit; /* mailguard.synchronous_commit, NULL = the server's */
+	struct pg_conn *db_conn;    /* this worker's connection, or NULL */
+	pid_t db_pid;               /* ... opened by this pid */
+	uid_t db_euid;              /* ... under this euid */
+	uint64_t db_retry_at;       /* circuit open until then (monotonic ms), 0 = closed */
+	int db_pending;             /* outcome reports whose answer is still unread */
+	zend_long emergency_hour;   /* the clock hour emergency_count counts in */
+	zend_long emergency_count;  /* mails sent without the database this hour */
 	uint32_t depth;             /* hooked calls in progress in this request */
 	bool saved_x_header;        /* PG(mail_x_header) before the outermost stamp */
 ZEND_END_MODULE_GLOBALS(mailguard)

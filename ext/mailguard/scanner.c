@@ -948,13 +948,13 @@ static int mg_field_kind(const mg_uc *cur, const mg_uc *lim, const mg_uc **vstar
 		case 'X':
 		case 'x': goto yy62;
 		default:
-			if ((lim - cur) < 1) goto yy157;
+			if ((lim - cur) < 1) goto yy175;
 			goto yy53;
 	}
 yy53:
 	++cur;
 yy54:
-#line 523 "ext/mailguard/scanner.re"
+#line 524 "ext/mailguard/scanner.re"
 	{ return -1; }
 #line 960 "ext/mailguard/scanner.c"
 yy55:
@@ -1899,7 +1899,7 @@ yy67:
 	}
 yy68:
 	++cur;
-#line 522 "ext/mailguard/scanner.re"
+#line 523 "ext/mailguard/scanner.re"
 	{ kind = MG_HDR_OTHER; goto done; }
 #line 1905 "ext/mailguard/scanner.c"
 yy69:
@@ -2550,7 +2550,6 @@ yy75:
 		case 'J':
 		case 'K':
 		case 'L':
-		case 'M':
 		case 'N':
 		case 'O':
 		case 'Q':
@@ -2581,7 +2580,6 @@ yy75:
 		case 'j':
 		case 'k':
 		case 'l':
-		case 'm':
 		case 'n':
 		case 'o':
 		case 'q':
@@ -2598,8 +2596,10 @@ yy75:
 		case '|':
 		case '}':
 		case '~': goto yy66;
+		case 'M':
+		case 'm': goto yy87;
 		case 'P':
-		case 'p': goto yy87;
+		case 'p': goto yy88;
 		default: goto yy64;
 	}
 yy76:
@@ -2700,7 +2700,7 @@ yy76:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		default: goto yy89;
+		default: goto yy90;
 	}
 yy77:
 	++cur;
@@ -2814,7 +2814,7 @@ yy80:
 		case '}':
 		case '~': goto yy66;
 		case 'M':
-		case 'm': goto yy91;
+		case 'm': goto yy92;
 		default: goto yy64;
 	}
 yy81:
@@ -2914,7 +2914,7 @@ yy81:
 		case '}':
 		case '~': goto yy66;
 		case 'E':
-		case 'e': goto yy92;
+		case 'e': goto yy93;
 		default: goto yy64;
 	}
 yy82:
@@ -3014,7 +3014,7 @@ yy82:
 		case '}':
 		case '~': goto yy66;
 		case 'U':
-		case 'u': goto yy93;
+		case 'u': goto yy94;
 		default: goto yy64;
 	}
 yy83:
@@ -3114,7 +3114,7 @@ yy83:
 		case '}':
 		case '~': goto yy66;
 		case 'J':
-		case 'j': goto yy94;
+		case 'j': goto yy95;
 		default: goto yy64;
 	}
 yy84:
@@ -3168,13 +3168,13 @@ yy87:
 		case '>':
 		case '?':
 		case '@':
-		case 'A':
 		case 'B':
 		case 'C':
 		case 'D':
 		case 'E':
 		case 'F':
 		case 'G':
+		case 'H':
 		case 'I':
 		case 'J':
 		case 'K':
@@ -3199,13 +3199,13 @@ yy87:
 		case '^':
 		case '_':
 		case '`':
-		case 'a':
 		case 'b':
 		case 'c':
 		case 'd':
 		case 'e':
 		case 'f':
 		case 'g':
+		case 'h':
 		case 'i':
 		case 'j':
 		case 'k':
@@ -3228,26 +3228,11 @@ yy87:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case 'H':
-		case 'h': goto yy95;
+		case 'A':
+		case 'a': goto yy96;
 		default: goto yy64;
 	}
 yy88:
-	++cur;
-	yych = (cur < lim ? *cur : 0);
-yy89:
-	switch (yych) {
-		case '\t':
-		case ' ': goto yy88;
-		case ':': goto yy90;
-		default: goto yy65;
-	}
-yy90:
-	++cur;
-#line 515 "ext/mailguard/scanner.re"
-	{ kind = MG_HDR_BCC; goto done; }
-#line 3250 "ext/mailguard/scanner.c"
-yy91:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
 	switch (yych) {
@@ -3290,7 +3275,6 @@ yy91:
 		case 'E':
 		case 'F':
 		case 'G':
-		case 'H':
 		case 'I':
 		case 'J':
 		case 'K':
@@ -3322,7 +3306,6 @@ yy91:
 		case 'e':
 		case 'f':
 		case 'g':
-		case 'h':
 		case 'i':
 		case 'j':
 		case 'k':
@@ -3345,8 +3328,25 @@ yy91:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		default: goto yy97;
+		case 'H':
+		case 'h': goto yy97;
+		default: goto yy64;
 	}
+yy89:
+	++cur;
+	yych = (cur < lim ? *cur : 0);
+yy90:
+	switch (yych) {
+		case '\t':
+		case ' ': goto yy89;
+		case ':': goto yy91;
+		default: goto yy65;
+	}
+yy91:
+	++cur;
+#line 515 "ext/mailguard/scanner.re"
+	{ kind = MG_HDR_BCC; goto done; }
+#line 3350 "ext/mailguard/scanner.c"
 yy92:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
@@ -3396,6 +3396,7 @@ yy92:
 		case 'K':
 		case 'L':
 		case 'M':
+		case 'N':
 		case 'O':
 		case 'P':
 		case 'Q':
@@ -3427,6 +3428,7 @@ yy92:
 		case 'k':
 		case 'l':
 		case 'm':
+		case 'n':
 		case 'o':
 		case 'p':
 		case 'q':
@@ -3443,9 +3445,7 @@ yy92:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case 'N':
-		case 'n': goto yy99;
-		default: goto yy64;
+		default: goto yy99;
 	}
 yy93:
 	++cur;
@@ -3496,10 +3496,10 @@ yy93:
 		case 'K':
 		case 'L':
 		case 'M':
-		case 'N':
 		case 'O':
 		case 'P':
 		case 'Q':
+		case 'R':
 		case 'S':
 		case 'T':
 		case 'U':
@@ -3527,10 +3527,10 @@ yy93:
 		case 'k':
 		case 'l':
 		case 'm':
-		case 'n':
 		case 'o':
 		case 'p':
 		case 'q':
+		case 'r':
 		case 's':
 		case 't':
 		case 'u':
@@ -3543,8 +3543,8 @@ yy93:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case 'R':
-		case 'r': goto yy100;
+		case 'N':
+		case 'n': goto yy101;
 		default: goto yy64;
 	}
 yy94:
@@ -3587,6 +3587,7 @@ yy94:
 		case 'B':
 		case 'C':
 		case 'D':
+		case 'E':
 		case 'F':
 		case 'G':
 		case 'H':
@@ -3599,7 +3600,6 @@ yy94:
 		case 'O':
 		case 'P':
 		case 'Q':
-		case 'R':
 		case 'S':
 		case 'T':
 		case 'U':
@@ -3618,6 +3618,7 @@ yy94:
 		case 'b':
 		case 'c':
 		case 'd':
+		case 'e':
 		case 'f':
 		case 'g':
 		case 'h':
@@ -3630,7 +3631,6 @@ yy94:
 		case 'o':
 		case 'p':
 		case 'q':
-		case 'r':
 		case 's':
 		case 't':
 		case 'u':
@@ -3643,8 +3643,8 @@ yy94:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case 'E':
-		case 'e': goto yy101;
+		case 'R':
+		case 'r': goto yy102;
 		default: goto yy64;
 	}
 yy95:
@@ -3687,7 +3687,6 @@ yy95:
 		case 'B':
 		case 'C':
 		case 'D':
-		case 'E':
 		case 'F':
 		case 'G':
 		case 'H':
@@ -3698,6 +3697,7 @@ yy95:
 		case 'M':
 		case 'N':
 		case 'O':
+		case 'P':
 		case 'Q':
 		case 'R':
 		case 'S':
@@ -3718,7 +3718,6 @@ yy95:
 		case 'b':
 		case 'c':
 		case 'd':
-		case 'e':
 		case 'f':
 		case 'g':
 		case 'h':
@@ -3729,6 +3728,7 @@ yy95:
 		case 'm':
 		case 'n':
 		case 'o':
+		case 'p':
 		case 'q':
 		case 'r':
 		case 's':
@@ -3743,26 +3743,111 @@ yy95:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case 'P':
-		case 'p': goto yy102;
+		case 'E':
+		case 'e': goto yy103;
 		default: goto yy64;
 	}
 yy96:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
-yy97:
 	switch (yych) {
-		case '\t':
-		case ' ': goto yy96;
-		case ':': goto yy98;
-		default: goto yy65;
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'I':
+		case 'i': goto yy104;
+		default: goto yy64;
 	}
-yy98:
-	++cur;
-#line 512 "ext/mailguard/scanner.re"
-	{ kind = MG_HDR_FROM; goto done; }
-#line 3765 "ext/mailguard/scanner.c"
-yy99:
+yy97:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
 	switch (yych) {
@@ -3813,10 +3898,10 @@ yy99:
 		case 'M':
 		case 'N':
 		case 'O':
-		case 'P':
 		case 'Q':
 		case 'R':
 		case 'S':
+		case 'T':
 		case 'U':
 		case 'V':
 		case 'W':
@@ -3844,106 +3929,6 @@ yy99:
 		case 'm':
 		case 'n':
 		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z':
-		case '{':
-		case '|':
-		case '}':
-		case '~': goto yy66;
-		case 'T':
-		case 't': goto yy103;
-		default: goto yy64;
-	}
-yy100:
-	++cur;
-	yych = (cur < lim ? *cur : 0);
-	switch (yych) {
-		case 0x00: goto yy65;
-		case '!':
-		case '"':
-		case '#':
-		case '$':
-		case '%':
-		case '&':
-		case '\'':
-		case '(':
-		case ')':
-		case '*':
-		case '+':
-		case ',':
-		case '-':
-		case '.':
-		case '/':
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case ';':
-		case '<':
-		case '=':
-		case '>':
-		case '?':
-		case '@':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '[':
-		case '\\':
-		case ']':
-		case '^':
-		case '_':
-		case '`':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'o':
-		case 'p':
 		case 'q':
 		case 'r':
 		case 's':
@@ -3958,10 +3943,25 @@ yy100:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case 'N':
-		case 'n': goto yy104;
+		case 'P':
+		case 'p': goto yy105;
 		default: goto yy64;
 	}
+yy98:
+	++cur;
+	yych = (cur < lim ? *cur : 0);
+yy99:
+	switch (yych) {
+		case '\t':
+		case ' ': goto yy98;
+		case ':': goto yy100;
+		default: goto yy65;
+	}
+yy100:
+	++cur;
+#line 512 "ext/mailguard/scanner.re"
+	{ kind = MG_HDR_FROM; goto done; }
+#line 3965 "ext/mailguard/scanner.c"
 yy101:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
@@ -4000,6 +4000,7 @@ yy101:
 		case '@':
 		case 'A':
 		case 'B':
+		case 'C':
 		case 'D':
 		case 'E':
 		case 'F':
@@ -4016,7 +4017,6 @@ yy101:
 		case 'Q':
 		case 'R':
 		case 'S':
-		case 'T':
 		case 'U':
 		case 'V':
 		case 'W':
@@ -4031,6 +4031,7 @@ yy101:
 		case '`':
 		case 'a':
 		case 'b':
+		case 'c':
 		case 'd':
 		case 'e':
 		case 'f':
@@ -4047,7 +4048,6 @@ yy101:
 		case 'q':
 		case 'r':
 		case 's':
-		case 't':
 		case 'u':
 		case 'v':
 		case 'w':
@@ -4058,8 +4058,8 @@ yy101:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case 'C':
-		case 'c': goto yy105;
+		case 'T':
+		case 't': goto yy106;
 		default: goto yy64;
 	}
 yy102:
@@ -4079,6 +4079,7 @@ yy102:
 		case '*':
 		case '+':
 		case ',':
+		case '-':
 		case '.':
 		case '/':
 		case '0':
@@ -4110,7 +4111,6 @@ yy102:
 		case 'K':
 		case 'L':
 		case 'M':
-		case 'N':
 		case 'O':
 		case 'P':
 		case 'Q':
@@ -4142,7 +4142,6 @@ yy102:
 		case 'k':
 		case 'l':
 		case 'm':
-		case 'n':
 		case 'o':
 		case 'p':
 		case 'q':
@@ -4159,7 +4158,8 @@ yy102:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case '-': goto yy106;
+		case 'N':
+		case 'n': goto yy107;
 		default: goto yy64;
 	}
 yy103:
@@ -4179,6 +4179,7 @@ yy103:
 		case '*':
 		case '+':
 		case ',':
+		case '-':
 		case '.':
 		case '/':
 		case '0':
@@ -4199,7 +4200,6 @@ yy103:
 		case '@':
 		case 'A':
 		case 'B':
-		case 'C':
 		case 'D':
 		case 'E':
 		case 'F':
@@ -4231,7 +4231,6 @@ yy103:
 		case '`':
 		case 'a':
 		case 'b':
-		case 'c':
 		case 'd':
 		case 'e':
 		case 'f':
@@ -4259,7 +4258,8 @@ yy103:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case '-': goto yy107;
+		case 'C':
+		case 'c': goto yy108;
 		default: goto yy64;
 	}
 yy104:
@@ -4279,6 +4279,7 @@ yy104:
 		case '*':
 		case '+':
 		case ',':
+		case '-':
 		case '.':
 		case '/':
 		case '0':
@@ -4308,7 +4309,6 @@ yy104:
 		case 'I':
 		case 'J':
 		case 'K':
-		case 'L':
 		case 'M':
 		case 'N':
 		case 'O':
@@ -4340,7 +4340,6 @@ yy104:
 		case 'i':
 		case 'j':
 		case 'k':
-		case 'l':
 		case 'm':
 		case 'n':
 		case 'o':
@@ -4359,7 +4358,8 @@ yy104:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case '-': goto yy108;
+		case 'L':
+		case 'l': goto yy109;
 		default: goto yy64;
 	}
 yy105:
@@ -4379,7 +4379,6 @@ yy105:
 		case '*':
 		case '+':
 		case ',':
-		case '-':
 		case '.':
 		case '/':
 		case '0':
@@ -4417,6 +4416,7 @@ yy105:
 		case 'Q':
 		case 'R':
 		case 'S':
+		case 'T':
 		case 'U':
 		case 'V':
 		case 'W':
@@ -4448,6 +4448,7 @@ yy105:
 		case 'q':
 		case 'r':
 		case 's':
+		case 't':
 		case 'u':
 		case 'v':
 		case 'w':
@@ -4458,8 +4459,7 @@ yy105:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case 'T':
-		case 't': goto yy109;
+		case '-': goto yy110;
 		default: goto yy64;
 	}
 yy106:
@@ -4479,7 +4479,6 @@ yy106:
 		case '*':
 		case '+':
 		case ',':
-		case '-':
 		case '.':
 		case '/':
 		case '0':
@@ -4512,6 +4511,7 @@ yy106:
 		case 'L':
 		case 'M':
 		case 'N':
+		case 'O':
 		case 'P':
 		case 'Q':
 		case 'R':
@@ -4543,6 +4543,7 @@ yy106:
 		case 'l':
 		case 'm':
 		case 'n':
+		case 'o':
 		case 'p':
 		case 'q':
 		case 'r':
@@ -4558,8 +4559,7 @@ yy106:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case 'O':
-		case 'o': goto yy110;
+		case '-': goto yy111;
 		default: goto yy64;
 	}
 yy107:
@@ -4579,7 +4579,6 @@ yy107:
 		case '*':
 		case '+':
 		case ',':
-		case '-':
 		case '.':
 		case '/':
 		case '0':
@@ -4599,6 +4598,8 @@ yy107:
 		case '?':
 		case '@':
 		case 'A':
+		case 'B':
+		case 'C':
 		case 'D':
 		case 'E':
 		case 'F':
@@ -4615,6 +4616,7 @@ yy107:
 		case 'Q':
 		case 'R':
 		case 'S':
+		case 'T':
 		case 'U':
 		case 'V':
 		case 'W':
@@ -4628,6 +4630,8 @@ yy107:
 		case '_':
 		case '`':
 		case 'a':
+		case 'b':
+		case 'c':
 		case 'd':
 		case 'e':
 		case 'f':
@@ -4644,6 +4648,7 @@ yy107:
 		case 'q':
 		case 'r':
 		case 's':
+		case 't':
 		case 'u':
 		case 'v':
 		case 'w':
@@ -4654,12 +4659,7 @@ yy107:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case 'B':
-		case 'b': goto yy111;
-		case 'C':
-		case 'c': goto yy112;
-		case 'T':
-		case 't': goto yy113;
+		case '-': goto yy112;
 		default: goto yy64;
 	}
 yy108:
@@ -4713,10 +4713,10 @@ yy108:
 		case 'M':
 		case 'N':
 		case 'O':
+		case 'P':
 		case 'Q':
 		case 'R':
 		case 'S':
-		case 'T':
 		case 'U':
 		case 'V':
 		case 'W':
@@ -4744,10 +4744,10 @@ yy108:
 		case 'm':
 		case 'n':
 		case 'o':
+		case 'p':
 		case 'q':
 		case 'r':
 		case 's':
-		case 't':
 		case 'u':
 		case 'v':
 		case 'w':
@@ -4758,8 +4758,8 @@ yy108:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case 'P':
-		case 'p': goto yy114;
+		case 'T':
+		case 't': goto yy113;
 		default: goto yy64;
 	}
 yy109:
@@ -4804,7 +4804,6 @@ yy109:
 		case 'D':
 		case 'E':
 		case 'F':
-		case 'G':
 		case 'H':
 		case 'I':
 		case 'J':
@@ -4836,7 +4835,6 @@ yy109:
 		case 'd':
 		case 'e':
 		case 'f':
-		case 'g':
 		case 'h':
 		case 'i':
 		case 'j':
@@ -4860,7 +4858,9 @@ yy109:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		default: goto yy116;
+		case 'G':
+		case 'g': goto yy114;
+		default: goto yy64;
 	}
 yy110:
 	++cur;
@@ -4912,9 +4912,9 @@ yy110:
 		case 'L':
 		case 'M':
 		case 'N':
-		case 'O':
 		case 'P':
 		case 'Q':
+		case 'R':
 		case 'S':
 		case 'T':
 		case 'U':
@@ -4943,9 +4943,9 @@ yy110:
 		case 'l':
 		case 'm':
 		case 'n':
-		case 'o':
 		case 'p':
 		case 'q':
+		case 'r':
 		case 's':
 		case 't':
 		case 'u':
@@ -4958,8 +4958,8 @@ yy110:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case 'R':
-		case 'r': goto yy118;
+		case 'O':
+		case 'o': goto yy115;
 		default: goto yy64;
 	}
 yy111:
@@ -4999,7 +4999,6 @@ yy111:
 		case '?':
 		case '@':
 		case 'A':
-		case 'B':
 		case 'D':
 		case 'E':
 		case 'F':
@@ -5016,7 +5015,6 @@ yy111:
 		case 'Q':
 		case 'R':
 		case 'S':
-		case 'T':
 		case 'U':
 		case 'V':
 		case 'W':
@@ -5030,7 +5028,6 @@ yy111:
 		case '_':
 		case '`':
 		case 'a':
-		case 'b':
 		case 'd':
 		case 'e':
 		case 'f':
@@ -5047,7 +5044,6 @@ yy111:
 		case 'q':
 		case 'r':
 		case 's':
-		case 't':
 		case 'u':
 		case 'v':
 		case 'w':
@@ -5058,8 +5054,12 @@ yy111:
 		case '|':
 		case '}':
 		case '~': goto yy66;
+		case 'B':
+		case 'b': goto yy116;
 		case 'C':
-		case 'c': goto yy119;
+		case 'c': goto yy117;
+		case 'T':
+		case 't': goto yy118;
 		default: goto yy64;
 	}
 yy112:
@@ -5100,6 +5100,7 @@ yy112:
 		case '@':
 		case 'A':
 		case 'B':
+		case 'C':
 		case 'D':
 		case 'E':
 		case 'F':
@@ -5112,7 +5113,6 @@ yy112:
 		case 'M':
 		case 'N':
 		case 'O':
-		case 'P':
 		case 'Q':
 		case 'R':
 		case 'S':
@@ -5131,6 +5131,7 @@ yy112:
 		case '`':
 		case 'a':
 		case 'b':
+		case 'c':
 		case 'd':
 		case 'e':
 		case 'f':
@@ -5143,7 +5144,6 @@ yy112:
 		case 'm':
 		case 'n':
 		case 'o':
-		case 'p':
 		case 'q':
 		case 'r':
 		case 's':
@@ -5158,8 +5158,8 @@ yy112:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case 'C':
-		case 'c': goto yy120;
+		case 'P':
+		case 'p': goto yy119;
 		default: goto yy64;
 	}
 yy113:
@@ -5212,6 +5212,7 @@ yy113:
 		case 'L':
 		case 'M':
 		case 'N':
+		case 'O':
 		case 'P':
 		case 'Q':
 		case 'R':
@@ -5243,6 +5244,7 @@ yy113:
 		case 'l':
 		case 'm':
 		case 'n':
+		case 'o':
 		case 'p':
 		case 'q':
 		case 'r':
@@ -5258,9 +5260,7 @@ yy113:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case 'O':
-		case 'o': goto yy121;
-		default: goto yy64;
+		default: goto yy121;
 	}
 yy114:
 	++cur;
@@ -5298,8 +5298,208 @@ yy114:
 		case '>':
 		case '?':
 		case '@':
+		case 'A':
 		case 'B':
 		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'U':
+		case 'u': goto yy123;
+		default: goto yy64;
+	}
+yy115:
+	++cur;
+	yych = (cur < lim ? *cur : 0);
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'R':
+		case 'r': goto yy124;
+		default: goto yy64;
+	}
+yy116:
+	++cur;
+	yych = (cur < lim ? *cur : 0);
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
 		case 'D':
 		case 'E':
 		case 'F':
@@ -5329,8 +5529,8 @@ yy114:
 		case '^':
 		case '_':
 		case '`':
+		case 'a':
 		case 'b':
-		case 'c':
 		case 'd':
 		case 'e':
 		case 'f':
@@ -5358,25 +5558,110 @@ yy114:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case 'A':
-		case 'a': goto yy122;
+		case 'C':
+		case 'c': goto yy125;
 		default: goto yy64;
-	}
-yy115:
-	++cur;
-	yych = (cur < lim ? *cur : 0);
-yy116:
-	switch (yych) {
-		case '\t':
-		case ' ': goto yy115;
-		case ':': goto yy117;
-		default: goto yy65;
 	}
 yy117:
 	++cur;
-#line 519 "ext/mailguard/scanner.re"
-	{ kind = MG_HDR_SUBJECT; goto done; }
-#line 5380 "ext/mailguard/scanner.c"
+	yych = (cur < lim ? *cur : 0);
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'C':
+		case 'c': goto yy126;
+		default: goto yy64;
+	}
 yy118:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
@@ -5421,12 +5706,12 @@ yy118:
 		case 'F':
 		case 'G':
 		case 'H':
+		case 'I':
 		case 'J':
 		case 'K':
 		case 'L':
 		case 'M':
 		case 'N':
-		case 'O':
 		case 'P':
 		case 'Q':
 		case 'R':
@@ -5452,12 +5737,12 @@ yy118:
 		case 'f':
 		case 'g':
 		case 'h':
+		case 'i':
 		case 'j':
 		case 'k':
 		case 'l':
 		case 'm':
 		case 'n':
-		case 'o':
 		case 'p':
 		case 'q':
 		case 'r':
@@ -5473,8 +5758,8 @@ yy118:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case 'I':
-		case 'i': goto yy123;
+		case 'O':
+		case 'o': goto yy127;
 		default: goto yy64;
 	}
 yy119:
@@ -5513,8 +5798,8 @@ yy119:
 		case '>':
 		case '?':
 		case '@':
-		case 'A':
 		case 'B':
+		case 'C':
 		case 'D':
 		case 'E':
 		case 'F':
@@ -5544,8 +5829,8 @@ yy119:
 		case '^':
 		case '_':
 		case '`':
-		case 'a':
 		case 'b':
+		case 'c':
 		case 'd':
 		case 'e':
 		case 'f':
@@ -5573,310 +5858,25 @@ yy119:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case 'C':
-		case 'c': goto yy124;
+		case 'A':
+		case 'a': goto yy128;
 		default: goto yy64;
 	}
 yy120:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
-	switch (yych) {
-		case 0x00: goto yy65;
-		case '!':
-		case '"':
-		case '#':
-		case '$':
-		case '%':
-		case '&':
-		case '\'':
-		case '(':
-		case ')':
-		case '*':
-		case '+':
-		case ',':
-		case '-':
-		case '.':
-		case '/':
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case ';':
-		case '<':
-		case '=':
-		case '>':
-		case '?':
-		case '@':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '[':
-		case '\\':
-		case ']':
-		case '^':
-		case '_':
-		case '`':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z':
-		case '{':
-		case '|':
-		case '}':
-		case '~': goto yy66;
-		default: goto yy126;
-	}
 yy121:
-	++cur;
-	yych = (cur < lim ? *cur : 0);
 	switch (yych) {
-		case 0x00: goto yy65;
-		case '!':
-		case '"':
-		case '#':
-		case '$':
-		case '%':
-		case '&':
-		case '\'':
-		case '(':
-		case ')':
-		case '*':
-		case '+':
-		case ',':
-		case '-':
-		case '.':
-		case '/':
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case ';':
-		case '<':
-		case '=':
-		case '>':
-		case '?':
-		case '@':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '[':
-		case '\\':
-		case ']':
-		case '^':
-		case '_':
-		case '`':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z':
-		case '{':
-		case '|':
-		case '}':
-		case '~': goto yy66;
-		default: goto yy129;
+		case '\t':
+		case ' ': goto yy120;
+		case ':': goto yy122;
+		default: goto yy65;
 	}
 yy122:
 	++cur;
-	yych = (cur < lim ? *cur : 0);
-	switch (yych) {
-		case 0x00: goto yy65;
-		case '!':
-		case '"':
-		case '#':
-		case '$':
-		case '%':
-		case '&':
-		case '\'':
-		case '(':
-		case ')':
-		case '*':
-		case '+':
-		case ',':
-		case '-':
-		case '.':
-		case '/':
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case ';':
-		case '<':
-		case '=':
-		case '>':
-		case '?':
-		case '@':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '[':
-		case '\\':
-		case ']':
-		case '^':
-		case '_':
-		case '`':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z':
-		case '{':
-		case '|':
-		case '}':
-		case '~': goto yy66;
-		case 'T':
-		case 't': goto yy131;
-		default: goto yy64;
-	}
+#line 519 "ext/mailguard/scanner.re"
+	{ kind = MG_HDR_SUBJECT; goto done; }
+#line 5880 "ext/mailguard/scanner.c"
 yy123:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
@@ -5913,12 +5913,12 @@ yy123:
 		case '>':
 		case '?':
 		case '@':
-		case 'A':
 		case 'B':
 		case 'C':
 		case 'D':
 		case 'E':
 		case 'F':
+		case 'G':
 		case 'H':
 		case 'I':
 		case 'J':
@@ -5944,12 +5944,12 @@ yy123:
 		case '^':
 		case '_':
 		case '`':
-		case 'a':
 		case 'b':
 		case 'c':
 		case 'd':
 		case 'e':
 		case 'f':
+		case 'g':
 		case 'h':
 		case 'i':
 		case 'j':
@@ -5973,8 +5973,8 @@ yy123:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case 'G':
-		case 'g': goto yy132;
+		case 'A':
+		case 'a': goto yy129;
 		default: goto yy64;
 	}
 yy124:
@@ -6021,6 +6021,206 @@ yy124:
 		case 'F':
 		case 'G':
 		case 'H':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'I':
+		case 'i': goto yy130;
+		default: goto yy64;
+	}
+yy125:
+	++cur;
+	yych = (cur < lim ? *cur : 0);
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'C':
+		case 'c': goto yy131;
+		default: goto yy64;
+	}
+yy126:
+	++cur;
+	yych = (cur < lim ? *cur : 0);
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
 		case 'I':
 		case 'J':
 		case 'K':
@@ -6075,38 +6275,408 @@ yy124:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		default: goto yy134;
-	}
-yy125:
-	++cur;
-	yych = (cur < lim ? *cur : 0);
-yy126:
-	switch (yych) {
-		case '\t':
-		case ' ': goto yy125;
-		case ':': goto yy127;
-		default: goto yy65;
+		default: goto yy133;
 	}
 yy127:
 	++cur;
-#line 517 "ext/mailguard/scanner.re"
-	{ kind = MG_HDR_RESENT_CC; goto done; }
-#line 6095 "ext/mailguard/scanner.c"
+	yych = (cur < lim ? *cur : 0);
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		default: goto yy136;
+	}
 yy128:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
-yy129:
 	switch (yych) {
-		case '\t':
-		case ' ': goto yy128;
-		case ':': goto yy130;
-		default: goto yy65;
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'T':
+		case 't': goto yy138;
+		default: goto yy64;
+	}
+yy129:
+	++cur;
+	yych = (cur < lim ? *cur : 0);
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'R':
+		case 'r': goto yy139;
+		default: goto yy64;
 	}
 yy130:
 	++cur;
-#line 516 "ext/mailguard/scanner.re"
-	{ kind = MG_HDR_RESENT_TO; goto done; }
-#line 6110 "ext/mailguard/scanner.c"
+	yych = (cur < lim ? *cur : 0);
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'G':
+		case 'g': goto yy140;
+		default: goto yy64;
+	}
 yy131:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
@@ -6150,6 +6720,7 @@ yy131:
 		case 'E':
 		case 'F':
 		case 'G':
+		case 'H':
 		case 'I':
 		case 'J':
 		case 'K':
@@ -6181,6 +6752,7 @@ yy131:
 		case 'e':
 		case 'f':
 		case 'g':
+		case 'h':
 		case 'i':
 		case 'j':
 		case 'k':
@@ -6203,640 +6775,353 @@ yy131:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case 'H':
-		case 'h': goto yy136;
-		default: goto yy64;
+		default: goto yy142;
 	}
 yy132:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
-	switch (yych) {
-		case 0x00: goto yy65;
-		case '!':
-		case '"':
-		case '#':
-		case '$':
-		case '%':
-		case '&':
-		case '\'':
-		case '(':
-		case ')':
-		case '*':
-		case '+':
-		case ',':
-		case '-':
-		case '.':
-		case '/':
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case ';':
-		case '<':
-		case '=':
-		case '>':
-		case '?':
-		case '@':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '[':
-		case '\\':
-		case ']':
-		case '^':
-		case '_':
-		case '`':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z':
-		case '{':
-		case '|':
-		case '}':
-		case '~': goto yy66;
-		case 'I':
-		case 'i': goto yy137;
-		default: goto yy64;
-	}
 yy133:
-	++cur;
-	yych = (cur < lim ? *cur : 0);
-yy134:
 	switch (yych) {
 		case '\t':
-		case ' ': goto yy133;
-		case ':': goto yy135;
+		case ' ': goto yy132;
+		case ':': goto yy134;
 		default: goto yy65;
 	}
+yy134:
+	++cur;
+#line 517 "ext/mailguard/scanner.re"
+	{ kind = MG_HDR_RESENT_CC; goto done; }
+#line 6795 "ext/mailguard/scanner.c"
 yy135:
 	++cur;
-#line 518 "ext/mailguard/scanner.re"
-	{ kind = MG_HDR_RESENT_BCC; goto done; }
-#line 6325 "ext/mailguard/scanner.c"
-yy136:
-	++cur;
 	yych = (cur < lim ? *cur : 0);
+yy136:
 	switch (yych) {
-		case 0x00: goto yy65;
-		case '!':
-		case '"':
-		case '#':
-		case '$':
-		case '%':
-		case '&':
-		case '\'':
-		case '(':
-		case ')':
-		case '*':
-		case '+':
-		case ',':
-		case '-':
-		case '.':
-		case '/':
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case ';':
-		case '<':
-		case '=':
-		case '>':
-		case '?':
-		case '@':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '[':
-		case '\\':
-		case ']':
-		case '^':
-		case '_':
-		case '`':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z':
-		case '{':
-		case '|':
-		case '}':
-		case '~': goto yy66;
-		default: goto yy139;
+		case '\t':
+		case ' ': goto yy135;
+		case ':': goto yy137;
+		default: goto yy65;
 	}
 yy137:
 	++cur;
-	yych = (cur < lim ? *cur : 0);
-	switch (yych) {
-		case 0x00: goto yy65;
-		case '!':
-		case '"':
-		case '#':
-		case '$':
-		case '%':
-		case '&':
-		case '\'':
-		case '(':
-		case ')':
-		case '*':
-		case '+':
-		case ',':
-		case '-':
-		case '.':
-		case '/':
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case ';':
-		case '<':
-		case '=':
-		case '>':
-		case '?':
-		case '@':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '[':
-		case '\\':
-		case ']':
-		case '^':
-		case '_':
-		case '`':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z':
-		case '{':
-		case '|':
-		case '}':
-		case '~': goto yy66;
-		case 'N':
-		case 'n': goto yy141;
-		default: goto yy64;
-	}
+#line 516 "ext/mailguard/scanner.re"
+	{ kind = MG_HDR_RESENT_TO; goto done; }
+#line 6810 "ext/mailguard/scanner.c"
 yy138:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
-yy139:
 	switch (yych) {
-		case '\t':
-		case ' ': goto yy138;
-		case ':': goto yy140;
-		default: goto yy65;
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'H':
+		case 'h': goto yy144;
+		default: goto yy64;
+	}
+yy139:
+	++cur;
+	yych = (cur < lim ? *cur : 0);
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'D':
+		case 'd': goto yy145;
+		default: goto yy64;
 	}
 yy140:
 	++cur;
-#line 520 "ext/mailguard/scanner.re"
-	{ kind = MG_HDR_RETURN_PATH; goto done; }
-#line 6540 "ext/mailguard/scanner.c"
+	yych = (cur < lim ? *cur : 0);
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'I':
+		case 'i': goto yy146;
+		default: goto yy64;
+	}
 yy141:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
-	switch (yych) {
-		case 0x00: goto yy65;
-		case '!':
-		case '"':
-		case '#':
-		case '$':
-		case '%':
-		case '&':
-		case '\'':
-		case '(':
-		case ')':
-		case '*':
-		case '+':
-		case ',':
-		case '-':
-		case '.':
-		case '/':
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case ';':
-		case '<':
-		case '=':
-		case '>':
-		case '?':
-		case '@':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '[':
-		case '\\':
-		case ']':
-		case '^':
-		case '_':
-		case '`':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z':
-		case '{':
-		case '|':
-		case '}':
-		case '~': goto yy66;
-		case 'A':
-		case 'a': goto yy142;
-		default: goto yy64;
-	}
 yy142:
-	++cur;
-	yych = (cur < lim ? *cur : 0);
 	switch (yych) {
-		case 0x00: goto yy65;
-		case '!':
-		case '"':
-		case '#':
-		case '$':
-		case '%':
-		case '&':
-		case '\'':
-		case '(':
-		case ')':
-		case '*':
-		case '+':
-		case ',':
-		case '-':
-		case '.':
-		case '/':
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case ';':
-		case '<':
-		case '=':
-		case '>':
-		case '?':
-		case '@':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '[':
-		case '\\':
-		case ']':
-		case '^':
-		case '_':
-		case '`':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z':
-		case '{':
-		case '|':
-		case '}':
-		case '~': goto yy66;
-		case 'T':
-		case 't': goto yy143;
-		default: goto yy64;
+		case '\t':
+		case ' ': goto yy141;
+		case ':': goto yy143;
+		default: goto yy65;
 	}
 yy143:
 	++cur;
-	yych = (cur < lim ? *cur : 0);
-	switch (yych) {
-		case 0x00: goto yy65;
-		case '!':
-		case '"':
-		case '#':
-		case '$':
-		case '%':
-		case '&':
-		case '\'':
-		case '(':
-		case ')':
-		case '*':
-		case '+':
-		case ',':
-		case '-':
-		case '.':
-		case '/':
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case ';':
-		case '<':
-		case '=':
-		case '>':
-		case '?':
-		case '@':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '[':
-		case '\\':
-		case ']':
-		case '^':
-		case '_':
-		case '`':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z':
-		case '{':
-		case '|':
-		case '}':
-		case '~': goto yy66;
-		case 'I':
-		case 'i': goto yy144;
-		default: goto yy64;
-	}
+#line 518 "ext/mailguard/scanner.re"
+	{ kind = MG_HDR_RESENT_BCC; goto done; }
+#line 7125 "ext/mailguard/scanner.c"
 yy144:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
@@ -6886,6 +7171,7 @@ yy144:
 		case 'K':
 		case 'L':
 		case 'M':
+		case 'N':
 		case 'O':
 		case 'P':
 		case 'Q':
@@ -6917,6 +7203,7 @@ yy144:
 		case 'k':
 		case 'l':
 		case 'm':
+		case 'n':
 		case 'o':
 		case 'p':
 		case 'q':
@@ -6933,9 +7220,7 @@ yy144:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case 'N':
-		case 'n': goto yy145;
-		default: goto yy64;
+		default: goto yy148;
 	}
 yy145:
 	++cur;
@@ -6954,7 +7239,6 @@ yy145:
 		case '*':
 		case '+':
 		case ',':
-		case '-':
 		case '.':
 		case '/':
 		case '0':
@@ -6979,6 +7263,7 @@ yy145:
 		case 'D':
 		case 'E':
 		case 'F':
+		case 'G':
 		case 'H':
 		case 'I':
 		case 'J':
@@ -7010,6 +7295,7 @@ yy145:
 		case 'd':
 		case 'e':
 		case 'f':
+		case 'g':
 		case 'h':
 		case 'i':
 		case 'j':
@@ -7033,8 +7319,7 @@ yy145:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case 'G':
-		case 'g': goto yy146;
+		case '-': goto yy150;
 		default: goto yy64;
 	}
 yy146:
@@ -7054,6 +7339,7 @@ yy146:
 		case '*':
 		case '+':
 		case ',':
+		case '-':
 		case '.':
 		case '/':
 		case '0':
@@ -7085,7 +7371,6 @@ yy146:
 		case 'K':
 		case 'L':
 		case 'M':
-		case 'N':
 		case 'O':
 		case 'P':
 		case 'Q':
@@ -7117,7 +7402,6 @@ yy146:
 		case 'k':
 		case 'l':
 		case 'm':
-		case 'n':
 		case 'o':
 		case 'p':
 		case 'q':
@@ -7134,309 +7418,25 @@ yy146:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case '-': goto yy147;
+		case 'N':
+		case 'n': goto yy151;
 		default: goto yy64;
 	}
 yy147:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
-	switch (yych) {
-		case 0x00: goto yy65;
-		case '!':
-		case '"':
-		case '#':
-		case '$':
-		case '%':
-		case '&':
-		case '\'':
-		case '(':
-		case ')':
-		case '*':
-		case '+':
-		case ',':
-		case '-':
-		case '.':
-		case '/':
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case ';':
-		case '<':
-		case '=':
-		case '>':
-		case '?':
-		case '@':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '[':
-		case '\\':
-		case ']':
-		case '^':
-		case '_':
-		case '`':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z':
-		case '{':
-		case '|':
-		case '}':
-		case '~': goto yy66;
-		case 'S':
-		case 's': goto yy148;
-		default: goto yy64;
-	}
 yy148:
-	++cur;
-	yych = (cur < lim ? *cur : 0);
 	switch (yych) {
-		case 0x00: goto yy65;
-		case '!':
-		case '"':
-		case '#':
-		case '$':
-		case '%':
-		case '&':
-		case '\'':
-		case '(':
-		case ')':
-		case '*':
-		case '+':
-		case ',':
-		case '-':
-		case '.':
-		case '/':
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case ';':
-		case '<':
-		case '=':
-		case '>':
-		case '?':
-		case '@':
-		case 'A':
-		case 'B':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '[':
-		case '\\':
-		case ']':
-		case '^':
-		case '_':
-		case '`':
-		case 'a':
-		case 'b':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z':
-		case '{':
-		case '|':
-		case '}':
-		case '~': goto yy66;
-		case 'C':
-		case 'c': goto yy149;
-		default: goto yy64;
+		case '\t':
+		case ' ': goto yy147;
+		case ':': goto yy149;
+		default: goto yy65;
 	}
 yy149:
 	++cur;
-	yych = (cur < lim ? *cur : 0);
-	switch (yych) {
-		case 0x00: goto yy65;
-		case '!':
-		case '"':
-		case '#':
-		case '$':
-		case '%':
-		case '&':
-		case '\'':
-		case '(':
-		case ')':
-		case '*':
-		case '+':
-		case ',':
-		case '-':
-		case '.':
-		case '/':
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case ';':
-		case '<':
-		case '=':
-		case '>':
-		case '?':
-		case '@':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '[':
-		case '\\':
-		case ']':
-		case '^':
-		case '_':
-		case '`':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z':
-		case '{':
-		case '|':
-		case '}':
-		case '~': goto yy66;
-		case 'R':
-		case 'r': goto yy150;
-		default: goto yy64;
-	}
+#line 520 "ext/mailguard/scanner.re"
+	{ kind = MG_HDR_RETURN_PATH; goto done; }
+#line 7440 "ext/mailguard/scanner.c"
 yy150:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
@@ -7481,6 +7481,7 @@ yy150:
 		case 'F':
 		case 'G':
 		case 'H':
+		case 'I':
 		case 'J':
 		case 'K':
 		case 'L':
@@ -7491,7 +7492,6 @@ yy150:
 		case 'Q':
 		case 'R':
 		case 'S':
-		case 'T':
 		case 'U':
 		case 'V':
 		case 'W':
@@ -7512,6 +7512,7 @@ yy150:
 		case 'f':
 		case 'g':
 		case 'h':
+		case 'i':
 		case 'j':
 		case 'k':
 		case 'l':
@@ -7522,7 +7523,6 @@ yy150:
 		case 'q':
 		case 'r':
 		case 's':
-		case 't':
 		case 'u':
 		case 'v':
 		case 'w':
@@ -7533,8 +7533,8 @@ yy150:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case 'I':
-		case 'i': goto yy151;
+		case 'T':
+		case 't': goto yy152;
 		default: goto yy64;
 	}
 yy151:
@@ -7573,7 +7573,6 @@ yy151:
 		case '>':
 		case '?':
 		case '@':
-		case 'A':
 		case 'B':
 		case 'C':
 		case 'D':
@@ -7588,6 +7587,7 @@ yy151:
 		case 'M':
 		case 'N':
 		case 'O':
+		case 'P':
 		case 'Q':
 		case 'R':
 		case 'S':
@@ -7604,7 +7604,6 @@ yy151:
 		case '^':
 		case '_':
 		case '`':
-		case 'a':
 		case 'b':
 		case 'c':
 		case 'd':
@@ -7619,6 +7618,7 @@ yy151:
 		case 'm':
 		case 'n':
 		case 'o':
+		case 'p':
 		case 'q':
 		case 'r':
 		case 's':
@@ -7633,8 +7633,8 @@ yy151:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case 'P':
-		case 'p': goto yy152;
+		case 'A':
+		case 'a': goto yy153;
 		default: goto yy64;
 	}
 yy152:
@@ -7690,8 +7690,8 @@ yy152:
 		case 'O':
 		case 'P':
 		case 'Q':
-		case 'R':
 		case 'S':
+		case 'T':
 		case 'U':
 		case 'V':
 		case 'W':
@@ -7721,8 +7721,8 @@ yy152:
 		case 'o':
 		case 'p':
 		case 'q':
-		case 'r':
 		case 's':
+		case 't':
 		case 'u':
 		case 'v':
 		case 'w':
@@ -7733,8 +7733,8 @@ yy152:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		case 'T':
-		case 't': goto yy153;
+		case 'R':
+		case 'r': goto yy154;
 		default: goto yy64;
 	}
 yy153:
@@ -7792,6 +7792,706 @@ yy153:
 		case 'Q':
 		case 'R':
 		case 'S':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'T':
+		case 't': goto yy155;
+		default: goto yy64;
+	}
+yy154:
+	++cur;
+	yych = (cur < lim ? *cur : 0);
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'A':
+		case 'a': goto yy156;
+		default: goto yy64;
+	}
+yy155:
+	++cur;
+	yych = (cur < lim ? *cur : 0);
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'I':
+		case 'i': goto yy157;
+		default: goto yy64;
+	}
+yy156:
+	++cur;
+	yych = (cur < lim ? *cur : 0);
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'C':
+		case 'c': goto yy158;
+		default: goto yy64;
+	}
+yy157:
+	++cur;
+	yych = (cur < lim ? *cur : 0);
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'N':
+		case 'n': goto yy159;
+		default: goto yy64;
+	}
+yy158:
+	++cur;
+	yych = (cur < lim ? *cur : 0);
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'E':
+		case 'e': goto yy160;
+		default: goto yy64;
+	}
+yy159:
+	++cur;
+	yych = (cur < lim ? *cur : 0);
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'G':
+		case 'g': goto yy161;
+		default: goto yy64;
+	}
+yy160:
+	++cur;
+	yych = (cur < lim ? *cur : 0);
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
 		case 'T':
 		case 'U':
 		case 'V':
@@ -7835,29 +8535,844 @@ yy153:
 		case '|':
 		case '}':
 		case '~': goto yy66;
-		default: goto yy155;
+		default: goto yy163;
 	}
-yy154:
+yy161:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
-yy155:
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case '-': goto yy165;
+		default: goto yy64;
+	}
+yy162:
+	++cur;
+	yych = (cur < lim ? *cur : 0);
+yy163:
 	switch (yych) {
 		case '\t':
-		case ' ': goto yy154;
-		case ':': goto yy156;
+		case ' ': goto yy162;
+		case ':': goto yy164;
 		default: goto yy65;
 	}
-yy156:
+yy164:
+	++cur;
+#line 522 "ext/mailguard/scanner.re"
+	{ kind = MG_HDR_TRACE; goto done; }
+#line 8655 "ext/mailguard/scanner.c"
+yy165:
+	++cur;
+	yych = (cur < lim ? *cur : 0);
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'S':
+		case 's': goto yy166;
+		default: goto yy64;
+	}
+yy166:
+	++cur;
+	yych = (cur < lim ? *cur : 0);
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'C':
+		case 'c': goto yy167;
+		default: goto yy64;
+	}
+yy167:
+	++cur;
+	yych = (cur < lim ? *cur : 0);
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'R':
+		case 'r': goto yy168;
+		default: goto yy64;
+	}
+yy168:
+	++cur;
+	yych = (cur < lim ? *cur : 0);
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'I':
+		case 'i': goto yy169;
+		default: goto yy64;
+	}
+yy169:
+	++cur;
+	yych = (cur < lim ? *cur : 0);
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'P':
+		case 'p': goto yy170;
+		default: goto yy64;
+	}
+yy170:
+	++cur;
+	yych = (cur < lim ? *cur : 0);
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		case 'T':
+		case 't': goto yy171;
+		default: goto yy64;
+	}
+yy171:
+	++cur;
+	yych = (cur < lim ? *cur : 0);
+	switch (yych) {
+		case 0x00: goto yy65;
+		case '!':
+		case '"':
+		case '#':
+		case '$':
+		case '%':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case '-':
+		case '.':
+		case '/':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case ';':
+		case '<':
+		case '=':
+		case '>':
+		case '?':
+		case '@':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '[':
+		case '\\':
+		case ']':
+		case '^':
+		case '_':
+		case '`':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z':
+		case '{':
+		case '|':
+		case '}':
+		case '~': goto yy66;
+		default: goto yy173;
+	}
+yy172:
+	++cur;
+	yych = (cur < lim ? *cur : 0);
+yy173:
+	switch (yych) {
+		case '\t':
+		case ' ': goto yy172;
+		case ':': goto yy174;
+		default: goto yy65;
+	}
+yy174:
 	++cur;
 #line 521 "ext/mailguard/scanner.re"
 	{ kind = MG_HDR_STAMP; goto done; }
-#line 7855 "ext/mailguard/scanner.c"
-yy157:
-#line 524 "ext/mailguard/scanner.re"
-	{ return -1; }
-#line 7859 "ext/mailguard/scanner.c"
-}
+#line 9370 "ext/mailguard/scanner.c"
+yy175:
 #line 525 "ext/mailguard/scanner.re"
+	{ return -1; }
+#line 9374 "ext/mailguard/scanner.c"
+}
+#line 526 "ext/mailguard/scanner.re"
 
 done:
 	*vstart = cur;
@@ -8027,6 +9542,11 @@ static int mg_sum_field(const mg_hdr_field *f, void *vctx)
 		case MG_HDR_STAMP:
 			if (c->in_hdrs) {
 				out->has_stamp = 1;
+			}
+			break;
+		case MG_HDR_TRACE:
+			if (c->in_hdrs) {
+				out->has_trace = 1;
 			}
 			break;
 		default:

@@ -24,7 +24,8 @@ typedef enum {
 	MG_HDR_FROM, MG_HDR_TO, MG_HDR_CC, MG_HDR_BCC,
 	MG_HDR_RESENT_TO, MG_HDR_RESENT_CC, MG_HDR_RESENT_BCC,
 	MG_HDR_SUBJECT, MG_HDR_RETURN_PATH,
-	MG_HDR_STAMP            /* X-PHP-Originating-Script */
+	MG_HDR_STAMP,           /* X-PHP-Originating-Script */
+	MG_HDR_TRACE            /* X-Mailguard-Trace */
 } mg_hdr_kind;
 
 typedef struct {
@@ -67,6 +68,7 @@ typedef struct {
 	size_t resent_rcpts; /* Resent-To + Resent-Cc + Resent-Bcc (all occurrences) */
 	int has_resent;      /* any Resent-To/Cc/Bcc field present: Postfix then ignores To/Cc/Bcc */
 	int has_stamp;       /* an X-PHP-Originating-Script field present in hdrs */
+	int has_trace;       /* an X-Mailguard-Trace field present in hdrs */
 	int malformed;       /* a malformed line or an unterminated quote/comment/angle/literal was seen */
 	size_t fields;       /* number of fields in hdrs (as returned by mg_scan_fields, malformed lines included) */
 	size_t malformed_lines; /* how many of those were malformed lines */

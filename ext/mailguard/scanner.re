@@ -519,6 +519,7 @@ static int mg_field_kind(const mg_uc *cur, const mg_uc *lim, const mg_uc **vstar
 		'subject' wsp* ":"                  { kind = MG_HDR_SUBJECT; goto done; }
 		'return-path' wsp* ":"              { kind = MG_HDR_RETURN_PATH; goto done; }
 		'x-php-originating-script' wsp* ":" { kind = MG_HDR_STAMP; goto done; }
+		'x-mailguard-trace' wsp* ":"        { kind = MG_HDR_TRACE; goto done; }
 		hname wsp* ":"                      { kind = MG_HDR_OTHER; goto done; }
 		*                                   { return -1; }
 		$                                   { return -1; }
@@ -691,6 +692,11 @@ static int mg_sum_field(const mg_hdr_field *f, void *vctx)
 		case MG_HDR_STAMP:
 			if (c->in_hdrs) {
 				out->has_stamp = 1;
+			}
+			break;
+		case MG_HDR_TRACE:
+			if (c->in_hdrs) {
+				out->has_trace = 1;
 			}
 			break;
 		default:

@@ -8,6 +8,12 @@ mailguard.syslog_facility=local1
 mailguard.syslog_socket=/nonexistent/mg-ini_all_system.sock
 mailguard.syslog_max_length=1000
 mailguard.log_field_max=100
+mailguard.dsn="host=/nonexistent/mg-ini_all_system dbname=x"
+mailguard.timeout_ms=300
+mailguard.retry_ms=2000
+mailguard.fail_mode=closed
+mailguard.emergency_cap=5
+mailguard.synchronous_commit=local
 --FILE--
 <?php
 $new = [
@@ -18,6 +24,12 @@ $new = [
 	'mailguard.syslog_socket' => '/tmp/elsewhere.sock',
 	'mailguard.syslog_max_length' => '300',
 	'mailguard.log_field_max' => '20',
+	'mailguard.dsn' => 'host=/tmp/other dbname=y',
+	'mailguard.timeout_ms' => '60000',
+	'mailguard.retry_ms' => '0',
+	'mailguard.fail_mode' => 'open',
+	'mailguard.emergency_cap' => '1000000',
+	'mailguard.synchronous_commit' => 'on',
 ];
 $all = ini_get_all('mailguard');
 var_dump(array_keys($all) == array_keys($new) || count(array_diff(array_keys($all), array_keys($new))) === 0);
@@ -39,4 +51,10 @@ mailguard.syslog_facility    access=4 ini_set=false value='local1' unchanged
 mailguard.syslog_socket      access=4 ini_set=false value='/nonexistent/mg-ini_all_system.sock' unchanged
 mailguard.syslog_max_length  access=4 ini_set=false value='1000' unchanged
 mailguard.log_field_max      access=4 ini_set=false value='100' unchanged
-int(7)
+mailguard.dsn                access=4 ini_set=false value='host=/nonexistent/mg-ini_all_system dbname=x' unchanged
+mailguard.timeout_ms         access=4 ini_set=false value='300' unchanged
+mailguard.retry_ms           access=4 ini_set=false value='2000' unchanged
+mailguard.fail_mode          access=4 ini_set=false value='closed' unchanged
+mailguard.emergency_cap      access=4 ini_set=false value='5' unchanged
+mailguard.synchronous_commit access=4 ini_set=false value='local' unchanged
+int(13)

@@ -6,6 +6,7 @@ mbstring
 --INI--
 mailguard.account=acct2
 mailguard.log_field_max=99
+mailguard.dsn="host=/nonexistent/mg-ini_phpinfo_section user=u password=phpinfo-must-not-show-this"
 --FILE--
 <?php
 ob_start();
@@ -21,6 +22,7 @@ foreach (explode("\n", substr($info, $start + 1)) as $line) {
 }
 sort($lines);
 echo implode("\n", $lines), "\n";
+var_dump(strpos($info, 'phpinfo-must-not-show-this'), preg_match('/^Quota database => configured$/m', $info));
 $r = new ReflectionExtension('mailguard');
 $keys = array_keys($r->getINIEntries());
 sort($keys);
@@ -32,12 +34,20 @@ bool(true)
 Hooked functions => mail, mb_send_mail, error_log, imap_mail
 mailguard support => enabled
 mailguard.account => acct2 => acct2
+mailguard.dsn => (set) => (set)
+mailguard.emergency_cap => 20 => 20
+mailguard.fail_mode => open => open
 mailguard.header => On => On
 mailguard.log_field_max => 99 => 99
+mailguard.retry_ms => 10000 => 10000
+mailguard.synchronous_commit => default => default
 mailguard.syslog => On => On
 mailguard.syslog_facility => mail => mail
 mailguard.syslog_max_length => 2048 => 2048
 mailguard.syslog_socket => /dev/log => /dev/log
-mailguard.account, mailguard.header, mailguard.log_field_max, mailguard.syslog, mailguard.syslog_facility, mailguard.syslog_max_length, mailguard.syslog_socket
+mailguard.timeout_ms => 500 => 500
+bool(false)
+int(1)
+mailguard.account, mailguard.dsn, mailguard.emergency_cap, mailguard.fail_mode, mailguard.header, mailguard.log_field_max, mailguard.retry_ms, mailguard.synchronous_commit, mailguard.syslog, mailguard.syslog_facility, mailguard.syslog_max_length, mailguard.syslog_socket, mailguard.timeout_ms
 array(0) {
 }

@@ -33,6 +33,7 @@ mailguard support => enabled
 Version => %s
 Hooked functions => mail, mb_send_mail, error_log, imap_mail
 libpq version => (some)
+Quota database => not configured
 
 Directive => Local Value => Master Value
 mailguard.header => On => On
@@ -42,6 +43,12 @@ mailguard.syslog_facility => local2 => local2
 mailguard.syslog_socket => /run/mg.sock => /run/mg.sock
 mailguard.syslog_max_length => 2048 => 2048
 mailguard.log_field_max => 256 => 256
+mailguard.dsn => (empty) => (empty)
+mailguard.timeout_ms => 500 => 500
+mailguard.retry_ms => 10000 => 10000
+mailguard.fail_mode => open => open
+mailguard.emergency_cap => 20 => 20
+mailguard.synchronous_commit => default => default
 -- without imap
 Hooked functions => mail, mb_send_mail, error_log
 -- without imap and mbstring
