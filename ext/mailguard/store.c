@@ -126,6 +126,15 @@ static void mg_db_syslog(const char *error, const char *detail)
 
 /* {{{ the connection's life */
 
+/* libpq prints server notices (and the FATAL a server sends when it shuts
+ * down) on stderr by default: the customer's output. Syslog instead. */
+static void mg_db_notice(void *arg, const char *message)
+{
+	(void) arg;
+	mg_db_syslog("notice", message);
+}
+
+
 /* Lets go of a connection that this process must not talk on: its socket
  * is shared with the process that opened it. /dev/null takes the socket's
  * descriptor number, so PQfinish() frees libpq's memory and "sends" its
@@ -313,6 +322,7 @@ static PGconn *mg_db_start(uint64_t deadline, const char **error, char *detail, 
 		snprintf(detail, detail_size, "out of memory");
 		return NULL;
 	}
+	PQsetNoticeProcessor(conn, mg_db_notice, NULL);
 	if (PQstatus(conn) == CONNECTION_BAD) {
 		*error = "connect";
 		snprintf(detail, detail_size, "%s", PQerrorMessage(conn));
@@ -346,6 +356,7 @@ static PGconn *mg_db_start(uint64_t deadline, const char **error, char *detail, 
 			return NULL;
 		}
 	}
+	PQsetNoticeProcessor(conn, mg_db_notice, NULL);
 	if (PQsetnonblocking(conn, 1) != 0) {
 		*error = "connect";
 		snprintf(detail, detail_size, "%s", PQerrorMessage(conn));
