@@ -1,7 +1,8 @@
 <?php
-/* Run by demo.sh with mailguard loaded. Binds the syslog socket mailguard
- * is configured to write to, sends a few mails, then prints what the MTA
- * received and what mailguard logged. */
+/* Run by demo.sh with mailguard loaded and account "demo" limited to 3
+ * mails an hour. Binds the syslog socket mailguard is configured to write
+ * to, sends a few mails, then prints what the MTA received and what
+ * mailguard logged. */
 $work = $argv[1];
 $log = socket_create(AF_UNIX, SOCK_DGRAM, 0);
 socket_bind($log, "$work/log.sock");
@@ -24,7 +25,10 @@ show('call_user_func("mail", ...) (the log names this line)',
 	call_user_func('mail', 'eve@example.com', 'Via callback', "x\n"));
 show('mail(..., "X-PHP-Originating-Script: 0:forged.php")',
 	@mail('mallory@example.com', 'Forged', "x\n", 'X-PHP-Originating-Script: 0:forged.php'));
-echo "  (the last one was refused: ", error_get_last()['message'] ?? '', ")\n";
+echo "  (refused by mailguard itself: ", error_get_last()['message'] ?? '', ")\n";
+show('mail("frank@example.com", ...) (over the hourly limit)',
+	@mail('frank@example.com', 'One too many', "x\n", 'From: shop@example.net'));
+echo "  (refused by the database: ", error_get_last()['message'] ?? '', ")\n";
 
 echo "\nmessages the MTA received:\n";
 foreach (glob("$work/mail.*") as $f) {
