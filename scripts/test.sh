@@ -50,6 +50,28 @@ ctest() {
 ctest "header scanner cases (ASan+UBSan)" tests/scanner
 ctest "syslog writer (ASan+UBSan)" tests/log
 
+# The schema, the client role's privileges and the policy function's
+# exactness, in SQL, against a cluster of its own.
+out=$(bash tests/sql/run.sh 2>&1)
+rc=$?
+printf '%s\n' "$out" | grep -E '^not ok' | head -n 20
+line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+count "SQL schema and policy function" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
+
+# A private PostgreSQL for the phpt suite (tests/db): started here as an
+# unprivileged user, with a stopped template copy that tests clone when
+# they stop or freeze a server of their own.
+pgdir=$(mktemp -d /tmp/mailguard-pg.XXXXXX)
+chmod 755 "$pgdir"
+trap 'bash "$MG_ROOT/scripts/pg.sh" destroy "$pgdir" >/dev/null 2>&1 || true' EXIT
+if pgenv=$(bash scripts/pg.sh template "$pgdir" 2>"$pgdir.log"); then
+	eval "$pgenv"
+else
+	cat "$pgdir.log" >&2
+	count "private PostgreSQL for the phpt suite" 1 0 1
+fi
+rm -f "$pgdir.log"
+
 # run-tests.php over tests/: label, then extra run-tests arguments.
 phpt() {
 	local label=$1; shift
