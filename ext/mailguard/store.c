@@ -272,6 +272,10 @@ static PGconn *mg_db_start(uint64_t deadline, const char **error, char *detail, 
 	/* Server settings for this session: the deadline also bounds the
 	 * statement on the server, and synchronous_commit is the admin's. */
 	smart_str_append_printf(&options, "-c statement_timeout=" ZEND_LONG_FMT, MG_G(timeout_ms));
+	/* The policy function's exactness rests on READ COMMITTED re-checking
+	 * the UPDATE's WHERE; a stricter default (a role setting) would turn
+	 * contention into errors, i.e. into the fail mode. */
+	smart_str_appends(&options, " -c default_transaction_isolation=read\\ committed");
 	if (MG_G(synchronous_commit) != NULL) {
 		smart_str_append_printf(&options, " -c synchronous_commit=%s", MG_G(synchronous_commit));
 	}
