@@ -4,6 +4,7 @@ database: an accepted mail carries X-Mailguard-Trace with the id of its log row,
 sockets
 mbstring
 imap
+posix
 --SKIPIF--
 <?php require __DIR__ . '/../inc/helpers.inc'; mg_db_skipif(); ?>
 --INI--
