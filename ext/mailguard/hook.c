@@ -390,6 +390,7 @@ static const char *mg_refusal_text(const char *reason)
 		{ "too-many-recipients", "too many recipients" },
 		{ "unknown-account", "unknown account" },
 		{ "db-unavailable", "service unavailable" },
+		{ "busy", "service unavailable" },
 	};
 	size_t i;
 

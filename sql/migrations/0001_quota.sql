@@ -260,6 +260,8 @@ DECLARE
     v_dr        integer;
     v_window    text;
     v_try       integer;
+    v_lock      text;
+    v_stmt_ms   bigint := extract(epoch FROM pg_catalog.current_setting('statement_timeout')::interval) * 1000;
 BEGIN
     -- {{{ outcome of an accepted mail
     -- (an outcome without its trace is an error, never a new mail to count)
@@ -294,7 +296,9 @@ BEGIN
         END IF;
     ELSE
         v_name := coalesce(v_client.account, session_user::text);
-        IF coalesce(p_account, '') NOT IN ('', v_name) THEN
+        -- The PHP side claims the worker's user name (= the role) unless
+        -- the admin set mailguard.account: either names this client.
+        IF coalesce(p_account, '') NOT IN ('', v_name, session_user::text) THEN
             reason := 'identity-mismatch';
         END IF;
     END IF;
@@ -329,6 +333,15 @@ BEGIN
     IF reason IS NULL THEN
         v_hour := date_trunc('hour', now(), v_acct.tz);
         v_day := date_trunc('day', now(), v_acct.tz);
+        -- Someone who can log in as the client role could open a
+        -- transaction, count a mail and sit on the counter row's lock:
+        -- every later call would wait into the caller's deadline and the
+        -- fail mode. So the row lock is waited for at most half of the
+        -- statement timeout (the caller's deadline), and then the mail is
+        -- refused as busy: only that account's own mail suffers.
+        v_lock := current_setting('lock_timeout');
+        PERFORM set_config('lock_timeout', CASE WHEN v_stmt_ms > 0 THEN greatest(v_stmt_ms / 2, 1) ELSE 2000 END || 'ms', true);
+        BEGIN
         FOR v_try IN 1..2 LOOP
             -- A window that started at or after ours (another caller's
             -- clock was later) is the current one: count into it.
@@ -391,6 +404,12 @@ BEGIN
             rcpts_day_left  := CASE WHEN v_acct.rcpts_day IS NOT NULL THEN greatest(v_acct.rcpts_day - v_dr, 0) END;
             EXIT;
         END LOOP;
+        EXCEPTION WHEN lock_not_available THEN
+            verdict := 'refuse';
+            reason := 'busy';
+            detail := 'counter row locked by another session';
+            v_window := NULL;
+        END;
         IF verdict <> 'accept' AND reason IS NULL THEN
             reason := 'over-quota';
             detail := 'contended';
@@ -398,6 +417,7 @@ BEGIN
     END IF;
 
     -- {{{ the first refusal of a window is announced once
+    BEGIN
     IF v_window = 'hour' THEN
         UPDATE mailguard.counters c SET hour_notified = greatest(c.hour_start, v_hour)
          WHERE c.account = v_name AND (c.hour_notified IS NULL OR c.hour_notified < greatest(c.hour_start, v_hour));
@@ -412,6 +432,12 @@ BEGIN
             'limit', detail,
             'messages', CASE v_window WHEN 'hour' THEN v_hm ELSE v_dm END,
             'recipients', CASE v_window WHEN 'hour' THEN v_hr ELSE v_dr END)::text);
+    END IF;
+    EXCEPTION WHEN lock_not_available THEN
+        NULL;   -- the next refusal announces it
+    END;
+    IF v_lock IS NOT NULL THEN
+        PERFORM set_config('lock_timeout', v_lock, true);
     END IF;
     -- }}}
 

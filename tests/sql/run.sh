@@ -515,8 +515,9 @@ case_f() {
 
 	expect "mapped peer claims ''" "accept|||9|||" "$(mq "as_role mg_f_mapped" "p_account => ''")"
 	expect "mapped peer claims its account" "accept|||8|||" "$(mq "as_role mg_f_mapped" "p_account => 'acct_f_mapped'")"
-	expect "mapped peer claims its role name" "refuse|identity-mismatch|||||" "$(mq "as_role mg_f_mapped" "p_account => 'mg_f_mapped'")"
-	expect "mapped: counters" "2|0|2|0" "$(ctr acct_f_mapped)"
+	expect "mapped peer claims its role name (PHP's default claim)" "accept|||7|||" "$(mq "as_role mg_f_mapped" "p_account => 'mg_f_mapped'")"
+	expect "mapped peer claims another account" "refuse|identity-mismatch|||||" "$(mq "as_role mg_f_mapped" "p_account => 'acct_f_other'")"
+	expect "mapped: counters" "3|0|3|0" "$(ctr acct_f_mapped)"
 
 	expect "shared claims ''" "refuse|no-account|||||" "$(mq web "p_account => ''")"
 	expect "shared claims nothing" "refuse|no-account|||||" "$(mq web "p_rcpts => 1")"
@@ -753,9 +754,33 @@ case_k() {
 }
 # }}}
 
+# {{{ l. a session sitting on the counter row's lock
+case_l() {
+	avoid_edge 3600 15
+	acct acct_l msgs_hour=100
+	local t0 out ms
+	# Another session of the same account counts a mail and keeps its
+	# transaction open (holding the row lock) for 5 s.
+	web -c "BEGIN" -c "SELECT verdict FROM mailguard.mail(p_account => 'acct_l', p_rcpts => 1)" -c "SELECT pg_sleep(5)" -c "COMMIT" >/dev/null &
+	local holder=$!
+	sleep 1
+	t0=$(now_ms)
+	out=$(PGOPTIONS="-c statement_timeout=800" web -c "SELECT verdict, reason FROM mailguard.mail(p_account => 'acct_l', p_rcpts => 1)" 2>&1)
+	ms=$(( $(now_ms) - t0 ))
+	expect "refused as busy, not a timeout error" "refuse|busy" "$out"
+	expect "within half the statement timeout (+ margin)" "yes" "$([ $ms -ge 350 ] && [ $ms -lt 800 ] && echo yes || echo "no: $ms ms")"
+	expect "logged" "refuse|busy:counter row locked by another session" \
+		"$(adm -c "SELECT verdict, reason FROM mailguard.log WHERE account = 'acct_l' AND verdict = 'refuse'")"
+	wait $holder
+	expect "the next call counts, and leaves the session's lock_timeout as it was" "accept|0" \
+		"$(web -c "SELECT m.verdict, current_setting('lock_timeout') FROM mailguard.mail(p_account => 'acct_l', p_rcpts => 1) m" 2>&1 | tail -n 1)"
+	expect "the holder's mail and the last one counted" "2" "$(adm -c "SELECT hour_msgs FROM mailguard.counters WHERE account = 'acct_l'")"
+}
+# }}}
+
 # {{{ run
 ALL=(a:migrations b:ownership c:client-privileges d:verdicts e:windows f:identity g:outcome h:notify i:concurrency j:retention
-	k:pg.sh)
+	k:pg.sh l:lock-holder)
 # Setup shared by the cases: a peer client role.
 mgdb add-client nobody --peer >/dev/null || echo "# add-client nobody failed" >&2
 if [ "$PEER_LOGIN" = yes ] && [ "$(peer -c 'SELECT session_user' 2>&1)" != nobody ]; then
