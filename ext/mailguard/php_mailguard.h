@@ -44,6 +44,8 @@ ZEND_BEGIN_MODULE_GLOBALS(mailguard)
 	uid_t db_euid;              /* ... under this euid */
 	uint64_t db_retry_at;       /* circuit open until then (monotonic ms), 0 = closed */
 	int db_pending;             /* outcome reports whose answer is still unread */
+	char db_outcome_trace[40];  /* accepted mail whose outcome is not yet reported, "" = none */
+	bool db_outcome_sent;       /* ... and its outcome */
 	zend_long emergency_hour;   /* the clock hour emergency_count counts in */
 	zend_long emergency_count;  /* mails sent without the database this hour */
 	uint32_t depth;             /* hooked calls in progress in this request */

@@ -51,10 +51,13 @@ extern char **environ;
  * make every connection fail and the fail mode decide). */
 #define MG_DB_NO_FILE "/nonexistent/mailguard/none"
 
+/* $19/$20: the outcome of this process's previous accepted mail, if not
+ * yet reported: it rides along with the next question, so a mail costs one
+ * round trip. */
 static const char mg_db_check_sql[] =
 	"SELECT verdict, reason, detail, trace FROM mailguard.mail("
 	"$1, $2::integer, $3, $4::integer, $5::integer, $6, $7::integer, $8, $9, $10, "
-	"$11, $12::integer, $13, $14, $15, $16, $17, $18)";
+	"$11, $12::integer, $13, $14, $15, $16, $17, $18, $19::uuid, $20)";
 
 static const char mg_db_outcome_sql[] =
 	"SELECT verdict FROM mailguard.mail(p_trace => $1::uuid, p_outcome => $2)";
@@ -167,12 +170,24 @@ static void mg_db_drop(void)
 	if (MG_G(db_pid) == getpid() && MG_G(db_euid) == geteuid()) {
 		PQfinish(conn);
 	} else {
+		/* Also forget the other process's unreported outcome. */
+		MG_G(db_outcome_trace)[0] = '\0';
 		mg_db_abandon(conn);
 	}
 }
 
+static void mg_db_drain(PGconn *conn, uint64_t deadline, mg_db_result *r);
+
 void mg_db_close(void)
 {
+	/* At process end, wait (within the deadline) for the answers still
+	 * due: closing on an unread answer makes the server lose the
+	 * connection before it commits the report. */
+	mg_db_report();
+	if (MG_G(db_conn) != NULL && MG_G(db_pid) == getpid() && MG_G(db_euid) == geteuid()) {
+		mg_db_result r;
+		mg_db_drain(MG_G(db_conn), mg_now_ms() + (uint64_t) MG_G(timeout_ms), &r);
+	}
 	mg_db_drop();
 }
 
@@ -435,6 +450,28 @@ fail:
 	return NULL;
 }
 
+/* Reads the answers to outcome reports still in flight. On a timeout or a
+ * broken connection the connection is dropped (r says why). */
+static void mg_db_drain(PGconn *conn, uint64_t deadline, mg_db_result *r)
+{
+	while (MG_G(db_pending) > 0) {
+		bool timed_out;
+		PGresult *res = mg_db_collect(conn, deadline, &timed_out);
+
+		if (res == NULL) {
+			mg_db_fail(r, timed_out ? "timeout" : "connection",
+				timed_out ? "no answer within mailguard.timeout_ms" : PQerrorMessage(conn));
+			return;
+		}
+		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+			/* The report was lost; the connection is fine. */
+			mg_db_syslog("outcome", PQresultErrorMessage(res));
+		}
+		PQclear(res);
+		MG_G(db_pending)--;
+	}
+}
+
 /* Makes sure there is a usable connection for this process: abandons one
  * inherited across fork() or opened under another euid, reads the answers
  * to outcome reports still in flight, connects if needed. */
@@ -452,20 +489,12 @@ static PGconn *mg_db_ready(uint64_t deadline, mg_db_result *r)
 		mg_db_drop();
 		conn = NULL;
 	}
-	while (conn != NULL && MG_G(db_pending) > 0) {
-		bool timed_out;
-		PGresult *res = mg_db_collect(conn, deadline, &timed_out);
-
-		if (res == NULL) {
-			mg_db_fail(r, timed_out ? "timeout" : "connection", timed_out ? "no answer within mailguard.timeout_ms" : PQerrorMessage(conn));
+	if (conn != NULL) {
+		mg_db_drain(conn, deadline, r);
+		conn = MG_G(db_conn);
+		if (conn == NULL) {
 			return NULL;
 		}
-		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-			/* The report was lost; the connection is fine. */
-			mg_db_syslog("outcome", PQresultErrorMessage(res));
-		}
-		PQclear(res);
-		MG_G(db_pending)--;
 	}
 	if (conn == NULL) {
 		conn = mg_db_start(deadline, &error, detail, sizeof(detail));
@@ -486,13 +515,15 @@ static void mg_db_copy(char *dst, size_t size, const char *src)
 	snprintf(dst, size, "%s", src != NULL ? src : "");
 }
 
-void mg_db_check(const char *const values[MG_DB_NPARAMS], mg_db_result *r)
+void mg_db_check(const char *const fields[MG_DB_NPARAMS], mg_db_result *r)
 {
 	uint64_t now = mg_now_ms();
 	uint64_t deadline = now + (uint64_t) MG_G(timeout_ms);
 	PGconn *conn;
 	PGresult *res;
 	bool timed_out;
+	const char *values[MG_DB_NPARAMS + 2];
+	bool reporting;
 
 	memset(r, 0, sizeof(*r));
 	if (MG_G(db_retry_at) != 0 && now < MG_G(db_retry_at)
@@ -505,9 +536,15 @@ void mg_db_check(const char *const values[MG_DB_NPARAMS], mg_db_result *r)
 	if (conn == NULL) {
 		return;
 	}
+	/* After mg_db_ready(): a connection inherited from another process
+	 * takes that process's unreported outcome with it. */
+	reporting = MG_G(db_outcome_trace)[0] != '\0';
+	memcpy(values, fields, sizeof(fields[0]) * MG_DB_NPARAMS);
+	values[MG_DB_NPARAMS] = reporting ? MG_G(db_outcome_trace) : NULL;
+	values[MG_DB_NPARAMS + 1] = reporting ? (MG_G(db_outcome_sent) ? "sent" : "failed") : NULL;
 	/* The unnamed statement: nothing is prepared on the server, so this
 	 * works behind a pooler in transaction mode. */
-	if (!PQsendQueryParams(conn, mg_db_check_sql, MG_DB_NPARAMS, NULL, values, NULL, NULL, 0)
+	if (!PQsendQueryParams(conn, mg_db_check_sql, MG_DB_NPARAMS + 2, NULL, values, NULL, NULL, 0)
 			|| !mg_db_flush(conn, deadline)) {
 		mg_db_fail(r, "send", PQerrorMessage(conn));
 		return;
@@ -529,6 +566,9 @@ void mg_db_check(const char *const values[MG_DB_NPARAMS], mg_db_result *r)
 		return;
 	}
 	MG_G(db_retry_at) = 0;
+	if (reporting) {
+		MG_G(db_outcome_trace)[0] = '\0';
+	}
 	mg_db_copy(r->reason, sizeof(r->reason), PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1));
 	mg_db_copy(r->detail, sizeof(r->detail), PQgetisnull(res, 0, 2) ? NULL : PQgetvalue(res, 0, 2));
 	mg_db_copy(r->trace, sizeof(r->trace), PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3));
@@ -545,16 +585,31 @@ void mg_db_check(const char *const values[MG_DB_NPARAMS], mg_db_result *r)
 
 void mg_db_outcome(const char *trace, bool sent)
 {
+	/* Kept until the next question (or the end of the request): waking
+	 * the server now would cost the mail() call a second round trip. An
+	 * outcome still unreported is replaced: the database keeps that mail
+	 * "pending". */
+	snprintf(MG_G(db_outcome_trace), sizeof(MG_G(db_outcome_trace)), "%s", trace);
+	MG_G(db_outcome_sent) = sent;
+}
+
+void mg_db_report(void)
+{
 	PGconn *conn = MG_G(db_conn);
 	const char *values[2];
+	int sent;
 	uint64_t deadline = mg_now_ms() + (uint64_t) MG_G(timeout_ms);
 
-	if (conn == NULL || MG_G(db_pid) != getpid() || MG_G(db_euid) != geteuid()) {
+	if (MG_G(db_outcome_trace)[0] == '\0' || conn == NULL || MG_G(db_pid) != getpid()
+			|| MG_G(db_euid) != geteuid() || PQstatus(conn) != CONNECTION_OK) {
 		return;
 	}
-	values[0] = trace;
-	values[1] = sent ? "sent" : "failed";
-	if (!PQsendQueryParams(conn, mg_db_outcome_sql, 2, NULL, values, NULL, NULL, 0)
+	/* PQsendQueryParams() copies the values into its buffer. */
+	values[0] = MG_G(db_outcome_trace);
+	values[1] = MG_G(db_outcome_sent) ? "sent" : "failed";
+	sent = PQsendQueryParams(conn, mg_db_outcome_sql, 2, NULL, values, NULL, NULL, 0);
+	MG_G(db_outcome_trace)[0] = '\0';
+	if (!sent
 			|| !mg_db_flush(conn, deadline)) {
 		mg_db_syslog("outcome", PQerrorMessage(conn));
 		mg_db_drop();

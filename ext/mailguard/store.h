@@ -39,9 +39,13 @@ enum {
  * UTF-8 (see mg_db_text()) or NULL. Never blocks past the deadline. */
 void mg_db_check(const char *const values[MG_DB_NPARAMS], mg_db_result *r);
 
-/* Reports what happened to an accepted mail. Sent without waiting for the
- * answer, which is read before the next mail's question. */
+/* Notes what happened to an accepted mail. The report goes to the database
+ * with the next mail's question, or with mg_db_report(). */
 void mg_db_outcome(const char *trace, bool sent);
+
+/* Sends a noted outcome now, without waiting for the answer (which is read
+ * before the next question). For the end of a request and of the process. */
+void mg_db_report(void);
 
 /* Appends `len` bytes of untrusted data as valid UTF-8 text of at most
  * `cap` bytes: NUL and invalid sequences become \xNN, cut at a character

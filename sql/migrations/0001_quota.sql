@@ -209,9 +209,11 @@ REVOKE ALL ON FUNCTION mailguard.log_maintain(integer, integer) FROM PUBLIC;
 -- Every decision is logged. The first refusal of a window sends a NOTIFY
 -- on channel mailguard_quota (JSON payload).
 --
--- Called with p_trace and p_outcome ('sent' or 'failed') only, it records
--- what happened to an accepted mail the same role logged in the last two
--- days, once.
+-- p_trace and p_outcome ('sent' or 'failed') report what happened to an
+-- accepted mail the same role logged in the last two days (recorded once).
+-- The PHP side sends them along with its next mail's question, so a mail
+-- costs one round trip; called with only these two, the function records
+-- the outcome and returns verdict 'recorded' (or 'unknown').
 CREATE FUNCTION mailguard.mail(
     p_account   text DEFAULT NULL,
     p_rcpts     integer DEFAULT NULL,
@@ -275,9 +277,11 @@ BEGIN
         UPDATE mailguard.log l SET outcome = p_outcome
          WHERE l.trace = p_trace AND l.ts >= now() - interval '2 days'
            AND l.outcome = 'pending' AND l.client_role = session_user;
-        verdict := CASE WHEN FOUND THEN 'recorded' ELSE 'unknown' END;
-        trace := p_trace;
-        RETURN;
+        IF p_account IS NULL AND p_rcpts IS NULL THEN
+            verdict := CASE WHEN FOUND THEN 'recorded' ELSE 'unknown' END;
+            trace := p_trace;
+            RETURN;
+        END IF;
     END IF;
     -- }}}
 
