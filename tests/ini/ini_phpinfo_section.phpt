@@ -6,6 +6,7 @@ mbstring
 --INI--
 mailguard.account=acct2
 mailguard.log_field_max=99
+mailguard.timeout_ms=500
 mailguard.dsn="host=/nonexistent/mg-ini_phpinfo_section user=u password=phpinfo-must-not-show-this"
 --FILE--
 <?php
