@@ -32,6 +32,7 @@
 #include "headers.h"
 #include "log.h"
 #include "store.h"
+#include "params.h"
 
 #include <syslog.h>
 
@@ -48,6 +49,10 @@ typedef struct {
 	zend_string *block;     /* header block as the MTA reads it, without the stamp */
 	const char *headers;    /* additional headers as core's php_mail() gets them */
 	size_t headers_len;
+	const char *params;     /* mail()'s additional_params, else NULL */
+	size_t params_len;
+	bool params_refused;    /* ... not allowed by mailguard.additional_params */
+	size_t params_rcpts;    /* ... recipients sendmail may take from them */
 	mg_header_check check;  /* how to tell headers that would break the stamp */
 } mg_call;
 
@@ -269,6 +274,9 @@ static void mg_report(const mg_call *c, const mg_origin *o, const mg_facts *f,
 	mg_line_kv(&l, "host", o->host, strlen(o->host), cap);
 	mg_line_kv(&l, "sapi", o->sapi, strlen(o->sapi), cap);
 	mg_line_long(&l, "pid", o->pid);
+	if (c->params != NULL && c->params_len > 0) {
+		mg_line_kv(&l, "params", c->params, c->params_len, cap);
+	}
 #define MG_KV_SMART(key, field) \
 	mg_line_kv(&l, key, f->field.s ? ZSTR_VAL(f->field.s) : NULL, f->field.s ? ZSTR_LEN(f->field.s) : 0, cap)
 	MG_KV_SMART("from", from);
@@ -384,6 +392,7 @@ static const char *mg_refusal_text(const char *reason)
 	static const struct { const char *reason, *text; } texts[] = {
 		{ "forged-stamp", "the additional headers must not contain " MG_STAMP_HEADER },
 		{ "forged-trace", "the additional headers must not contain " MG_TRACE_HEADER },
+		{ "params-refused", "additional parameters not allowed" },
 		{ "malformed-headers", "malformed additional headers" },
 		{ "over-quota", "over quota" },
 		{ "blocked", "account blocked" },
@@ -428,6 +437,12 @@ static mg_decision mg_decide(const mg_call *c, const mg_facts *f, const char **r
 		/* Only mailguard writes the trace id: a script's own would point
 		 * an abuse desk at somebody else's log row. */
 		*reason = "forged-trace";
+		return MG_REFUSE;
+	}
+	if (c->params_refused) {
+		/* Sendmail options or recipients the admin's policy does not
+		 * allow in the fifth argument. */
+		*reason = "params-refused";
 		return MG_REFUSE;
 	}
 	if (!MG_G(header)) {
@@ -554,6 +569,8 @@ static void mg_process(const mg_call *c, zif_handler orig, INTERNAL_FUNCTION_PAR
 
 	mg_origin_collect(&o);
 	mg_facts_scan(&f, ZSTR_VAL(c->block), ZSTR_LEN(c->block));
+	/* "-f a@b c@d" also delivers to c@d: count what the words may add. */
+	f.rcpts += c->params_rcpts;
 	d = mg_decide(c, &f, &reason);
 
 	if (d == MG_PASS_MAIL && MG_G(dsn) != NULL && MG_G(dsn)[0] != '\0') {
@@ -603,8 +620,9 @@ static void mg_process(const mg_call *c, zif_handler orig, INTERNAL_FUNCTION_PAR
  * argument as parsed; `trim` is core mail()'s right-trim of string headers. */
 static void mg_mail_common(const char *function, int hook, zif_handler orig, mg_header_check check, bool trim,
 		const char *to, size_t to_len, const char *subject, size_t subject_len,
-		zend_string *headers_str, HashTable *headers_ht, INTERNAL_FUNCTION_PARAMETERS)
+		zend_string *headers_str, HashTable *headers_ht, zend_string *extra_cmd, INTERNAL_FUNCTION_PARAMETERS)
 {
+	mg_params_facts pf;
 	zend_string *headers = NULL;
 	smart_str block = {0};
 	mg_call c;
@@ -629,6 +647,10 @@ static void mg_mail_common(const char *function, int hook, zif_handler orig, mg_
 	c.function = function;
 	c.hook = hook;
 	c.own_stamp = false;
+	c.params = extra_cmd != NULL ? ZSTR_VAL(extra_cmd) : NULL;
+	c.params_len = extra_cmd != NULL ? ZSTR_LEN(extra_cmd) : 0;
+	c.params_refused = mg_params_check(c.params, c.params_len, (mg_params_policy) MG_G(params_policy), &pf) != 0;
+	c.params_rcpts = pf.extra_rcpts;
 	c.headers = headers != NULL ? ZSTR_VAL(headers) : NULL;
 	c.headers_len = headers != NULL ? ZSTR_LEN(headers) : 0;
 	c.block = mg_block_finish(&block, c.headers, c.headers_len);
@@ -661,9 +683,8 @@ static ZEND_NAMED_FUNCTION(mg_mail)
 
 	(void) message;
 	(void) message_len;
-	(void) extra_cmd;
 	mg_mail_common("mail", MG_HOOK_MAIL, MG_ORIG(MG_HOOK_MAIL), MG_CHECK_CORE, true, to, to_len, subject, subject_len,
-		headers_str, headers_ht, INTERNAL_FUNCTION_PARAM_PASSTHRU);
+		headers_str, headers_ht, extra_cmd, INTERNAL_FUNCTION_PARAM_PASSTHRU);
 }
 
 /* mb_send_mail(string $to, string $subject, string $message, array|string $additional_headers = [], ?string $additional_params = null) */
@@ -685,10 +706,9 @@ static ZEND_NAMED_FUNCTION(mg_mb_send_mail)
 
 	(void) message;
 	(void) message_len;
-	(void) extra_cmd;
 	/* mbstring rewrites the headers before php_mail() sees them. */
 	mg_mail_common("mb_send_mail", MG_HOOK_MB_SEND_MAIL, MG_ORIG(MG_HOOK_MB_SEND_MAIL), MG_CHECK_TRIMMED, false, to, to_len,
-		subject, subject_len, headers_str, headers_ht, INTERNAL_FUNCTION_PARAM_PASSTHRU);
+		subject, subject_len, headers_str, headers_ht, extra_cmd, INTERNAL_FUNCTION_PARAM_PASSTHRU);
 }
 /* }}} */
 
@@ -744,6 +764,10 @@ static ZEND_NAMED_FUNCTION(mg_error_log)
 	c.function = "error_log";
 	c.hook = MG_HOOK_ERROR_LOG;
 	c.own_stamp = false;
+	c.params = NULL;
+	c.params_len = 0;
+	c.params_refused = false;
+	c.params_rcpts = 0;
 	c.headers = hdrs;
 	c.headers_len = hdrs != NULL ? strlen(hdrs) : 0;
 	c.block = mg_block_finish(&block, c.headers, c.headers_len);
@@ -787,6 +811,10 @@ static ZEND_NAMED_FUNCTION(mg_imap_mail)
 	mg_block_field(&block, "Subject", ZSTR_VAL(subject), ZSTR_LEN(subject), false);
 	c.function = "imap_mail";
 	c.hook = MG_HOOK_IMAP_MAIL;
+	c.params = NULL;
+	c.params_len = 0;
+	c.params_refused = false;
+	c.params_rcpts = 0;
 	/* imap does not go through php_mail(): the stamp is prepended to the
 	 * additional headers here, in core's format. */
 	c.own_stamp = true;

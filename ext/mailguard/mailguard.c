@@ -22,6 +22,7 @@
 #include "hook.h"
 #include "log.h"
 #include "store.h"
+#include "params.h"
 
 #include <libpq-fe.h>
 
@@ -160,6 +161,30 @@ static ZEND_INI_MH(OnUpdateMgFailMode)
 	return SUCCESS;
 }
 
+static ZEND_INI_MH(OnUpdateMgParams)
+{
+	static const struct { const char *name; mg_params_policy policy; } names[] = {
+		{ "envelope", MG_PARAMS_ENVELOPE }, { "any", MG_PARAMS_ANY }, { "none", MG_PARAMS_NONE },
+	};
+	size_t i;
+
+	if (!mg_ini_stage_ok(stage, false)) {
+		return FAILURE;
+	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (zend_string_equals_cstr(new_value, names[i].name, strlen(names[i].name))) {
+			MG_G(params_policy) = (int) names[i].policy;
+			return SUCCESS;
+		}
+	}
+	/* "none" reaches us as "" from the ini parser */
+	if (ZSTR_LEN(new_value) == 0) {
+		MG_G(params_policy) = (int) MG_PARAMS_NONE;
+		return SUCCESS;
+	}
+	return mg_ini_invalid(entry, stage);
+}
+
 static ZEND_INI_MH(OnUpdateMgSyncCommit)
 {
 	/* Passed to the server as -c synchronous_commit=<value>: only the
@@ -261,6 +286,7 @@ PHP_INI_BEGIN()
 	ZEND_INI_ENTRY3_EX("mailguard.emergency_cap", "20", PHP_INI_SYSTEM, OnUpdateMgRange,
 		(void *) XtOffsetOf(zend_mailguard_globals, emergency_cap), MG_GLOBALS_ARG, (void *) mg_cap_bounds, NULL)
 	ZEND_INI_ENTRY("mailguard.synchronous_commit", "default", PHP_INI_SYSTEM, OnUpdateMgSyncCommit)
+	ZEND_INI_ENTRY("mailguard.additional_params", "envelope", PHP_INI_SYSTEM, OnUpdateMgParams)
 PHP_INI_END()
 /* }}} */
 

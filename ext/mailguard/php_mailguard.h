@@ -33,6 +33,7 @@ ZEND_BEGIN_MODULE_GLOBALS(mailguard)
 	char *syslog_socket;        /* mailguard.syslog_socket: datagram socket path */
 	zend_long syslog_max_length; /* mailguard.syslog_max_length: bytes per line */
 	zend_long log_field_max;    /* mailguard.log_field_max: bytes per logged value */
+	int params_policy;          /* mailguard.additional_params, an mg_params_policy */
 	char *dsn;                  /* mailguard.dsn: libpq conninfo, "" = no database */
 	zend_long timeout_ms;       /* mailguard.timeout_ms: connect + query deadline */
 	zend_long retry_ms;         /* mailguard.retry_ms: back-off after a failure */

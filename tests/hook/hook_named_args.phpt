@@ -15,10 +15,10 @@ mg_mta_install();
 $r = mail(message: 'body', subject: 'named', to: 'a@example.com'); $l = __LINE__;
 mg_expect_sent($log, $r, 'reordered', __FILE__, $l);
 
-$r = mail('a@example.com', 'named', 'body', additional_params: '-oi'); $l = __LINE__;
+$r = mail('a@example.com', 'named', 'body', additional_params: '-fbounce@example.com'); $l = __LINE__;
 $args = mg_mail_args();
 mg_expect_sent($log, $r, 'params only', __FILE__, $l);
-var_dump($args === ["-oi\n"]);
+var_dump($args === ["-fbounce@example.com\n"]);
 
 $r = error_log(message: 'body', destination: 'a@example.com', message_type: 1); $l = __LINE__;
 mg_expect_sent($log, $r, 'error_log', __FILE__, $l);

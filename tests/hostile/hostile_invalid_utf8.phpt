@@ -17,7 +17,7 @@ $cases = [
 ];
 foreach ($cases as $what => $code) {
 	echo "== $what\n";
-	[$a, $b] = mg_compare($code, ['unstamp' => true]);
+	[$a, $b] = mg_compare($code, ['unstamp' => true, 'mg_ini' => ['mailguard.additional_params' => 'any']]);
 	echo trim($a['out']), "\n";
 	echo count($b['log_raw']), ' line, ', mb_check_encoding($b['log_raw'][0] ?? "\xff", 'UTF-8') ? 'valid UTF-8' : 'INVALID UTF-8', ', ',
 		$b['log'] ? 'verdict=' . $b['log'][0]['fields']['verdict'] : '-', ', ',

@@ -14,6 +14,7 @@ mailguard.retry_ms=2000
 mailguard.fail_mode=closed
 mailguard.emergency_cap=5
 mailguard.synchronous_commit=local
+mailguard.additional_params=any
 --FILE--
 <?php
 $new = [
@@ -30,6 +31,7 @@ $new = [
 	'mailguard.fail_mode' => 'open',
 	'mailguard.emergency_cap' => '1000000',
 	'mailguard.synchronous_commit' => 'on',
+	'mailguard.additional_params' => 'none',
 ];
 $all = ini_get_all('mailguard');
 var_dump(array_keys($all) == array_keys($new) || count(array_diff(array_keys($all), array_keys($new))) === 0);
@@ -57,4 +59,5 @@ mailguard.retry_ms           access=4 ini_set=false value='2000' unchanged
 mailguard.fail_mode          access=4 ini_set=false value='closed' unchanged
 mailguard.emergency_cap      access=4 ini_set=false value='5' unchanged
 mailguard.synchronous_commit access=4 ini_set=false value='local' unchanged
-int(13)
+mailguard.additional_params  access=4 ini_set=false value='any' unchanged
+int(14)

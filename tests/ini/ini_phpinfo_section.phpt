@@ -35,6 +35,7 @@ bool(true)
 Hooked functions => mail, mb_send_mail, error_log, imap_mail
 mailguard support => enabled
 mailguard.account => acct2 => acct2
+mailguard.additional_params => envelope => envelope
 mailguard.dsn => (set) => (set)
 mailguard.emergency_cap => 20 => 20
 mailguard.fail_mode => open => open
@@ -49,6 +50,6 @@ mailguard.syslog_socket => /dev/log => /dev/log
 mailguard.timeout_ms => 500 => 500
 bool(false)
 int(1)
-mailguard.account, mailguard.dsn, mailguard.emergency_cap, mailguard.fail_mode, mailguard.header, mailguard.log_field_max, mailguard.retry_ms, mailguard.synchronous_commit, mailguard.syslog, mailguard.syslog_facility, mailguard.syslog_max_length, mailguard.syslog_socket, mailguard.timeout_ms
+mailguard.account, mailguard.additional_params, mailguard.dsn, mailguard.emergency_cap, mailguard.fail_mode, mailguard.header, mailguard.log_field_max, mailguard.retry_ms, mailguard.synchronous_commit, mailguard.syslog, mailguard.syslog_facility, mailguard.syslog_max_length, mailguard.syslog_socket, mailguard.timeout_ms
 array(0) {
 }

@@ -49,6 +49,7 @@ mailguard.retry_ms => 10000 => 10000
 mailguard.fail_mode => open => open
 mailguard.emergency_cap => 20 => 20
 mailguard.synchronous_commit => default => default
+mailguard.additional_params => envelope => envelope
 -- without imap
 Hooked functions => mail, mb_send_mail, error_log
 -- without imap and mbstring

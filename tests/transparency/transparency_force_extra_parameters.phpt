@@ -9,11 +9,11 @@ mg_compare_cases([
 	'forced only' => 'var_dump(mail("a@example.com", "s", "m"));',
 	'forced and given' => 'var_dump(mail("a@example.com", "s", "m", "", "-oi -fother@example.com"));',
 	'error_log' => 'var_dump(error_log("m", 1, "a@example.com"));',
-], ['ini' => ['mail.force_extra_parameters' => '-fbounce@example.com -oQ/tmp'], 'mg_ini' => ['mailguard.header' => 0]]);
+], ['ini' => ['mail.force_extra_parameters' => '-fbounce@example.com -oQ/tmp'], 'mg_ini' => ['mailguard.header' => 0, 'mailguard.additional_params' => 'any']]);
 mg_compare_cases([
 	'forced with shell metacharacters' => 'var_dump(mail("a@example.com", "s", "m"));',
-], ['ini' => ['mail.force_extra_parameters' => '"-f a;b|c" $HOME `id`'], 'mg_ini' => ['mailguard.header' => 0]]);
-[$a, $b] = mg_compare('mail("a@example.com", "s", "m", "", "-oi");', ['ini' => ['mail.force_extra_parameters' => '-fbounce@example.com'], 'mg_ini' => ['mailguard.header' => 0]]);
+], ['ini' => ['mail.force_extra_parameters' => '"-f a;b|c" $HOME `id`'], 'mg_ini' => ['mailguard.header' => 0, 'mailguard.additional_params' => 'any']]);
+[$a, $b] = mg_compare('mail("a@example.com", "s", "m", "", "-oi");', ['ini' => ['mail.force_extra_parameters' => '-fbounce@example.com'], 'mg_ini' => ['mailguard.header' => 0, 'mailguard.additional_params' => 'any']]);
 echo $b['args'][0];
 ?>
 --CLEAN--

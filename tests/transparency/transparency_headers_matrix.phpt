@@ -32,7 +32,7 @@ foreach ($calls as $what => $args) {
 	$cases[$what] = 'var_dump(mail(' . implode(', ', $args) . '));';
 }
 $cases['three mails in one process'] = 'var_dump(mail("a@example.com", "1", "m"), mail("b@example.com", "2", "m", "X-A: 1"), mail("c@example.com", "3", "m", ["X-B" => "2"]));';
-mg_compare_cases($cases, ['mg_ini' => ['mailguard.header' => 0]]);
+mg_compare_cases($cases, ['mg_ini' => ['mailguard.header' => 0, 'mailguard.additional_params' => 'any']]);
 ?>
 --CLEAN--
 <?php
