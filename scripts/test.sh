@@ -50,6 +50,7 @@ ctest() {
 ctest "header scanner cases (ASan+UBSan)" tests/scanner
 ctest "syslog writer (ASan+UBSan)" tests/log
 ctest "additional_params policy (ASan+UBSan)" tests/params
+ctest "RFC 2047 decoder (ASan+UBSan)" tests/mime
 # The scanner under libFuzzer (ASan+UBSan) for FUZZ_SECONDS (default 60):
 # any crash, leak, overread or broken invariant fails the run.
 ctest "header scanner fuzzing, ${FUZZ_SECONDS:-60} s (libFuzzer)" tests/fuzz

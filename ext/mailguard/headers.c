@@ -17,19 +17,41 @@
 #include "php.h"
 #include "headers.h"
 #include "scanner.h"
+#include "mime.h"
+
+typedef struct {
+	mg_facts *f;
+	smart_str raw[6];   /* from, to, cc, bcc, subject, return-path: undecoded */
+	bool cut[6];        /* ... longer than raw_keep */
+	size_t raw_keep;
+} mg_facts_ctx;
+
+enum { MG_F_FROM, MG_F_TO, MG_F_CC, MG_F_BCC, MG_F_SUBJECT, MG_F_RETURN_PATH };
 
 /* Appends one field value, unfolded: the line breaks of a fold are dropped
- * and the whitespace after them kept, as a reader of the header sees it. */
-static void mg_facts_append(smart_str *dst, const mg_hdr_field *field)
+ * and the whitespace after them kept, as a reader of the header sees it.
+ * At most `keep` bytes are stored; *cut says that some were left out. */
+static void mg_facts_append(smart_str *dst, bool *cut, size_t keep, const mg_hdr_field *field)
 {
-	size_t i, start = 0;
+	size_t i, start = 0, have = dst->s != NULL ? ZSTR_LEN(dst->s) : 0;
+	size_t len = field->value_len;
 
-	if (dst->s != NULL && ZSTR_LEN(dst->s) > 0) {
+	if (have > 0) {
 		smart_str_appendl(dst, ", ", 2);
+		have += 2;
+	}
+	if (have >= keep) {
+		*cut = true;
+		return;
+	}
+	if (len > keep - have) {
+		/* room for the unfolded value; folds only make it shorter */
+		len = keep - have;
+		*cut = true;
 	}
 	/* Only line ends (LF, CRLF) go; a lone CR is data to core and the MTA,
 	 * so the log keeps it (escaped). */
-	for (i = 0; i < field->value_len; i++) {
+	for (i = 0; i < len; i++) {
 		char c = field->value[i];
 		if (c == '\n') {
 			size_t end = (i > start && field->value[i - 1] == '\r') ? i - 1 : i;
@@ -37,59 +59,100 @@ static void mg_facts_append(smart_str *dst, const mg_hdr_field *field)
 			start = i + 1;
 		}
 	}
-	smart_str_appendl(dst, field->value + start, field->value_len - start);
+	smart_str_appendl(dst, field->value + start, len - start);
 }
 
-static int mg_facts_field(const mg_hdr_field *field, void *ctx)
+static int mg_facts_field(const mg_hdr_field *field, void *vctx)
 {
-	mg_facts *f = (mg_facts *) ctx;
+	mg_facts_ctx *c = (mg_facts_ctx *) vctx;
+	int slot;
 
-	switch (field->kind) {
-		case MG_HDR_FROM:
-			mg_facts_append(&f->from, field);
-			break;
-		case MG_HDR_TO:
-		case MG_HDR_RESENT_TO:
-			mg_facts_append(&f->to, field);
-			break;
-		case MG_HDR_CC:
-		case MG_HDR_RESENT_CC:
-			mg_facts_append(&f->cc, field);
-			break;
-		case MG_HDR_BCC:
-		case MG_HDR_RESENT_BCC:
-			mg_facts_append(&f->bcc, field);
-			break;
-		case MG_HDR_SUBJECT:
-			mg_facts_append(&f->subject, field);
-			break;
-		case MG_HDR_RETURN_PATH:
-			mg_facts_append(&f->return_path, field);
-			break;
-		default:
-			break;
+	if (field->malformed) {
+		return 0;
 	}
+	switch (field->kind) {
+		case MG_HDR_FROM: slot = MG_F_FROM; break;
+		case MG_HDR_TO: slot = MG_F_TO; break;
+		case MG_HDR_RESENT_TO: slot = MG_F_TO; c->f->has_resent = true; break;
+		case MG_HDR_CC: slot = MG_F_CC; break;
+		case MG_HDR_RESENT_CC: slot = MG_F_CC; c->f->has_resent = true; break;
+		case MG_HDR_BCC: slot = MG_F_BCC; break;
+		case MG_HDR_RESENT_BCC: slot = MG_F_BCC; c->f->has_resent = true; break;
+		case MG_HDR_SUBJECT: slot = MG_F_SUBJECT; break;
+		case MG_HDR_RETURN_PATH: slot = MG_F_RETURN_PATH; break;
+		case MG_HDR_STAMP: c->f->has_stamp = true; return 0;
+		case MG_HDR_TRACE: c->f->has_trace = true; return 0;
+		default: return 0;
+	}
+	mg_facts_append(&c->raw[slot], &c->cut[slot], c->raw_keep, field);
 	return 0;
 }
 
-void mg_facts_scan(mg_facts *f, const char *block, size_t len)
+/* The stored value: encoded words decoded, at most keep bytes, "..." when
+ * something was left out. */
+static void mg_facts_store(smart_str *dst, const smart_str *raw, bool cut, size_t keep)
 {
+	size_t n;
+	int trunc = 0;
+
+	if (raw->s == NULL || ZSTR_LEN(raw->s) == 0) {
+		smart_str_0(dst);
+		return;
+	}
+	smart_str_alloc(dst, keep + 4, 0);
+	n = mg_mime_decode(ZSTR_VAL(raw->s), ZSTR_LEN(raw->s), ZSTR_VAL(dst->s), keep, &trunc);
+	ZSTR_LEN(dst->s) = n;
+	if (cut || trunc) {
+		smart_str_appendl(dst, "...", 3);
+	}
+	smart_str_0(dst);
+}
+
+void mg_facts_scan(mg_facts *f, const char *block, size_t len, size_t limit, size_t keep)
+{
+	mg_facts_ctx c;
 	mg_msg_summary sum;
+	size_t head = len;
+	int i;
 
 	memset(f, 0, sizeof(*f));
-	mg_scan_fields(block, len, mg_facts_field, f);
-	mg_summarize(NULL, 0, block, len, &sum);
-	f->rcpts = sum.rcpts;
-	f->has_stamp = sum.has_stamp != 0;
-	f->has_trace = sum.has_trace != 0;
-	f->has_resent = sum.has_resent != 0;
+	memset(&c, 0, sizeof(c));
+	c.f = f;
+	/* Decoding shrinks text by up to ten times (a one-byte encoded word
+	 * takes ten): keep enough raw text to fill `keep` decoded bytes. */
+	c.raw_keep = keep * 10 + 64;
+
+	/* Splitting into fields is cheap and runs over the whole block: a
+	 * forged stamp or trace header is found wherever it is. */
+	mg_scan_fields(block, len, mg_facts_field, &c);
+
+	if (limit != 0 && len > limit) {
+		/* Count addresses in whole lines up to the limit only. */
+		const char *nl = zend_memrchr(block, '\n', limit);
+
+		head = nl != NULL ? (size_t) (nl - block) + 1 : 0;
+		f->capped = true;
+	}
+	mg_summarize(NULL, 0, block, head, &sum);
+	if (f->capped) {
+		/* Every recipient takes at least one byte of its field's value,
+		 * so the rest of the block holds at most one per byte; and the
+		 * two sums cover whichever of To/Cc/Bcc or Resent-* the MTA uses. */
+		f->rcpts = sum.plain_rcpts + sum.resent_rcpts + (len - head);
+	} else {
+		f->rcpts = sum.rcpts;
+	}
 	f->malformed = sum.malformed != 0;
-	smart_str_0(&f->from);
-	smart_str_0(&f->to);
-	smart_str_0(&f->cc);
-	smart_str_0(&f->bcc);
-	smart_str_0(&f->subject);
-	smart_str_0(&f->return_path);
+
+	mg_facts_store(&f->from, &c.raw[MG_F_FROM], c.cut[MG_F_FROM], keep);
+	mg_facts_store(&f->to, &c.raw[MG_F_TO], c.cut[MG_F_TO], keep);
+	mg_facts_store(&f->cc, &c.raw[MG_F_CC], c.cut[MG_F_CC], keep);
+	mg_facts_store(&f->bcc, &c.raw[MG_F_BCC], c.cut[MG_F_BCC], keep);
+	mg_facts_store(&f->subject, &c.raw[MG_F_SUBJECT], c.cut[MG_F_SUBJECT], keep);
+	mg_facts_store(&f->return_path, &c.raw[MG_F_RETURN_PATH], c.cut[MG_F_RETURN_PATH], keep);
+	for (i = 0; i < 6; i++) {
+		smart_str_free(&c.raw[i]);
+	}
 }
 
 void mg_facts_free(mg_facts *f)

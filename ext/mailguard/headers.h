@@ -20,11 +20,21 @@ typedef struct {
 	bool has_trace;    /* the script supplied its own X-Mailguard-Trace */
 	bool has_resent;   /* Resent-To/Cc/Bcc present: the MTA uses only those */
 	bool malformed;    /* a line or an address list was not well formed */
+	bool capped;       /* the block was longer than the scan limit */
 } mg_facts;
 
 /* Scans the header block exactly as the MTA will read it (the To: and
- * Subject: lines core writes first, then the additional headers). */
-void mg_facts_scan(mg_facts *f, const char *block, size_t len);
+ * Subject: lines core writes first, then the additional headers).
+ *
+ * limit (0 = none) bounds the bytes whose addresses are counted. Past it,
+ * rcpts grows by one per remaining byte (each recipient the MTA queues
+ * takes at least one byte of a value, so that is never fewer), while the
+ * fields are still split to find a forged stamp or trace header anywhere.
+ *
+ * keep bounds each stored value (from, to, ...) so that their copies stay
+ * small whatever the block's size; a cut value ends in "...". Values are
+ * stored with RFC 2047 encoded words decoded (mime.h). */
+void mg_facts_scan(mg_facts *f, const char *block, size_t len, size_t limit, size_t keep);
 void mg_facts_free(mg_facts *f);
 
 /* Core's php_mail() refuses additional headers that start with a byte that

@@ -267,6 +267,10 @@ static void mg_report(const mg_call *c, const mg_origin *o, const mg_facts *f,
 	mg_line_long(&l, "uid", o->uid);
 	mg_line_long(&l, "owner", o->owner);
 	mg_line_long(&l, "rcpts", (zend_long) f->rcpts);
+	if (f->capped) {
+		/* rcpts is an upper bound: the block was not counted whole */
+		mg_line_kv(&l, "capped", "1", 1, cap);
+	}
 	mg_line_kv(&l, "script", ZSTR_VAL(script), ZSTR_LEN(script), cap);
 	mg_line_kv(&l, "entry", o->entry, strlen(o->entry), cap);
 	mg_line_kv(&l, "vhost", o->vhost, o->vhost ? strlen(o->vhost) : 0, cap);
@@ -393,6 +397,7 @@ static const char *mg_refusal_text(const char *reason)
 		{ "forged-stamp", "the additional headers must not contain " MG_STAMP_HEADER },
 		{ "forged-trace", "the additional headers must not contain " MG_TRACE_HEADER },
 		{ "params-refused", "additional parameters not allowed" },
+		{ "headers-too-large", "headers too large" },
 		{ "malformed-headers", "malformed additional headers" },
 		{ "over-quota", "over quota" },
 		{ "blocked", "account blocked" },
@@ -443,6 +448,15 @@ static mg_decision mg_decide(const mg_call *c, const mg_facts *f, const char **r
 		/* Sendmail options or recipients the admin's policy does not
 		 * allow in the fifth argument. */
 		*reason = "params-refused";
+		return MG_REFUSE;
+	}
+	if (f->capped && !MG_G(header_limit_count)) {
+		/* Longer than mailguard.max_header_bytes: not counted at all. */
+		*reason = "headers-too-large";
+		return MG_REFUSE;
+	}
+	if (MG_G(max_rcpts) > 0 && f->rcpts > (size_t) MG_G(max_rcpts)) {
+		*reason = "too-many-recipients";
 		return MG_REFUSE;
 	}
 	if (!MG_G(header)) {
@@ -568,7 +582,8 @@ static void mg_process(const mg_call *c, zif_handler orig, INTERNAL_FUNCTION_PAR
 	const mg_db_result *asked = NULL;
 
 	mg_origin_collect(&o);
-	mg_facts_scan(&f, ZSTR_VAL(c->block), ZSTR_LEN(c->block));
+	mg_facts_scan(&f, ZSTR_VAL(c->block), ZSTR_LEN(c->block),
+		(size_t) MG_G(max_header_bytes), (size_t) MG_G(log_field_max));
 	/* "-f a@b c@d" also delivers to c@d: count what the words may add. */
 	f.rcpts += c->params_rcpts;
 	d = mg_decide(c, &f, &reason);

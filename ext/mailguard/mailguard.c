@@ -161,6 +161,21 @@ static ZEND_INI_MH(OnUpdateMgFailMode)
 	return SUCCESS;
 }
 
+static ZEND_INI_MH(OnUpdateMgLimitAction)
+{
+	if (!mg_ini_stage_ok(stage, false)) {
+		return FAILURE;
+	}
+	if (zend_string_equals_literal(new_value, "refuse")) {
+		MG_G(header_limit_count) = false;
+	} else if (zend_string_equals_literal(new_value, "count")) {
+		MG_G(header_limit_count) = true;
+	} else {
+		return mg_ini_invalid(entry, stage);
+	}
+	return SUCCESS;
+}
+
 static ZEND_INI_MH(OnUpdateMgParams)
 {
 	static const struct { const char *name; mg_params_policy policy; } names[] = {
@@ -253,6 +268,8 @@ static const zend_long mg_field_bounds[2] = {16, 8192};
 static const zend_long mg_timeout_bounds[2] = {10, 60000};
 static const zend_long mg_retry_bounds[2] = {0, 3600000};
 static const zend_long mg_cap_bounds[2] = {0, 1000000};
+static const zend_long mg_header_bytes_bounds[2] = {0, 1073741824};
+static const zend_long mg_rcpts_bounds[2] = {0, 100000000};
 
 #ifdef ZTS
 # define MG_GLOBALS_ARG ((void *) &mailguard_globals_id)
@@ -287,6 +304,11 @@ PHP_INI_BEGIN()
 		(void *) XtOffsetOf(zend_mailguard_globals, emergency_cap), MG_GLOBALS_ARG, (void *) mg_cap_bounds, NULL)
 	ZEND_INI_ENTRY("mailguard.synchronous_commit", "default", PHP_INI_SYSTEM, OnUpdateMgSyncCommit)
 	ZEND_INI_ENTRY("mailguard.additional_params", "envelope", PHP_INI_SYSTEM, OnUpdateMgParams)
+	ZEND_INI_ENTRY3_EX("mailguard.max_header_bytes", "4194304", PHP_INI_SYSTEM, OnUpdateMgRange,
+		(void *) XtOffsetOf(zend_mailguard_globals, max_header_bytes), MG_GLOBALS_ARG, (void *) mg_header_bytes_bounds, NULL)
+	ZEND_INI_ENTRY("mailguard.header_limit_action", "refuse", PHP_INI_SYSTEM, OnUpdateMgLimitAction)
+	ZEND_INI_ENTRY3_EX("mailguard.max_rcpts", "0", PHP_INI_SYSTEM, OnUpdateMgRange,
+		(void *) XtOffsetOf(zend_mailguard_globals, max_rcpts), MG_GLOBALS_ARG, (void *) mg_rcpts_bounds, NULL)
 PHP_INI_END()
 /* }}} */
 

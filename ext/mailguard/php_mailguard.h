@@ -33,6 +33,9 @@ ZEND_BEGIN_MODULE_GLOBALS(mailguard)
 	char *syslog_socket;        /* mailguard.syslog_socket: datagram socket path */
 	zend_long syslog_max_length; /* mailguard.syslog_max_length: bytes per line */
 	zend_long log_field_max;    /* mailguard.log_field_max: bytes per logged value */
+	zend_long max_header_bytes; /* mailguard.max_header_bytes: 0 = no limit */
+	bool header_limit_count;    /* mailguard.header_limit_action = count (else refuse) */
+	zend_long max_rcpts;        /* mailguard.max_rcpts: per mail, 0 = no limit */
 	int params_policy;          /* mailguard.additional_params, an mg_params_policy */
 	char *dsn;                  /* mailguard.dsn: libpq conninfo, "" = no database */
 	zend_long timeout_ms;       /* mailguard.timeout_ms: connect + query deadline */

@@ -21,6 +21,8 @@ mg_mta_install();
 var_dump(mail("a@example.com", "Latin-1 \xe9t\xe9 \xff\xfe", 'body', "From: \"M\xfcller \xc0\xaf\" <m@example.com>"));
 var_dump(error_log('x', 1, 'b@example.com', "From: c@example.com\r\nX-A: \xed\xa0\x80 surrogate"));
 var_dump(mail('a@example.com', str_repeat('é', 30), 'body'));
+/* encoded words are stored decoded; an unknown charset as written */
+var_dump(mail('a@example.com', '=?utf-8?q?Gr=C3=BC=C3=9Fe?= =?koi8-r?q?=F0?=', 'body', 'From: =?iso-8859-1?q?M=FCller?= <m@example.com>'));
 var_dump(mail('a@example.com', 'forged', 'body', "X-Mailguard-Trace: 00000000-0000-0000-0000-000000000000"));
 var_dump(mail('a@example.com', 'forged', 'body', "x-mailguard-trace : 1"));
 foreach (mg_log_read($log) as $l) {
@@ -41,12 +43,14 @@ mg_clean();
 bool(true)
 bool(true)
 bool(true)
+bool(true)
 
 Warning: mail(): mailguard: mail refused: the additional headers must not contain X-Mailguard-Trace in %s on line %d
 bool(false)
 
 Warning: mail(): mailguard: mail refused: the additional headers must not contain X-Mailguard-Trace in %s on line %d
 bool(false)
+syslog: accept - trace
 syslog: accept - trace
 syslog: accept - trace
 syslog: accept - trace
@@ -55,4 +59,5 @@ syslog: refuse forged-trace
 db: accept subject=Latin-1 \xe9t\xe9 \xff\xfe (26 bytes) from="M\xfcller \xc0\xaf" <m@example.com>
 db: accept subject=PHP error_log message (21 bytes) from=c@example.com
 db: accept subject=éééééééééééééééééééé (40 bytes) from=
-3 mails delivered
+db: accept subject=Grüße =?koi8-r?q?=F0?= (24 bytes) from=Müller <m@example.com>
+4 mails delivered

@@ -17,7 +17,9 @@
  *     before the Resent-* field);
  *   - the same input scanned twice gives the same answers.
  * The first input byte chooses where the input is split into the
- * to-argument and the additional headers for mg_summarize().
+ * to-argument and the additional headers for mg_summarize(), and the
+ * output room (4 bytes per unit) for the RFC 2047 decoder (mime.c), which
+ * is fuzzed on the same input.
  */
 
 #include <stddef.h>
@@ -27,6 +29,7 @@
 #include <string.h>
 
 #include "../../ext/mailguard/scanner.h"
+#include "../../ext/mailguard/mime.h"
 
 #define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "invariant failed: %s (line %d)\n", #cond, __LINE__); abort(); } } while (0)
 
@@ -83,6 +86,28 @@ static void scan_all(const char *buf, size_t len, size_t split)
 	CHECK(memcmp(&s, &s2, sizeof(s)) == 0);
 }
 
+/* The log's RFC 2047 decoder, into an output buffer of exactly cap bytes:
+ * never more than cap, the same answer twice, and with room for three
+ * bytes per input byte nothing is cut. */
+static void decode_all(const char *buf, size_t len, size_t cap)
+{
+	char *o1 = malloc(cap ? cap : 1), *o2 = malloc(cap ? cap : 1);
+	int t1 = 0, t2 = 0;
+	size_t n1, n2;
+
+	if (o1 == NULL || o2 == NULL) {
+		free(o1);
+		free(o2);
+		return;
+	}
+	n1 = mg_mime_decode(buf, len, o1, cap, &t1);
+	n2 = mg_mime_decode(buf, len, o2, cap, &t2);
+	CHECK(n1 <= cap && n1 == n2 && t1 == t2 && memcmp(o1, o2, n1) == 0);
+	CHECK(cap < len * 3 || !t1);
+	free(o1);
+	free(o2);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf;
@@ -104,6 +129,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	memcpy(buf, data, size);
 	scan_all(buf, size, split);
+	decode_all(buf, size, (size_t) data[-1] * 4);
 	free(buf);
 	return 0;
 }

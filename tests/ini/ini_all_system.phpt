@@ -15,6 +15,9 @@ mailguard.fail_mode=closed
 mailguard.emergency_cap=5
 mailguard.synchronous_commit=local
 mailguard.additional_params=any
+mailguard.max_header_bytes=65536
+mailguard.header_limit_action=count
+mailguard.max_rcpts=50
 --FILE--
 <?php
 $new = [
@@ -32,6 +35,9 @@ $new = [
 	'mailguard.emergency_cap' => '1000000',
 	'mailguard.synchronous_commit' => 'on',
 	'mailguard.additional_params' => 'none',
+	'mailguard.max_header_bytes' => '0',
+	'mailguard.header_limit_action' => 'refuse',
+	'mailguard.max_rcpts' => '0',
 ];
 $all = ini_get_all('mailguard');
 var_dump(array_keys($all) == array_keys($new) || count(array_diff(array_keys($all), array_keys($new))) === 0);
@@ -60,4 +66,7 @@ mailguard.fail_mode          access=4 ini_set=false value='closed' unchanged
 mailguard.emergency_cap      access=4 ini_set=false value='5' unchanged
 mailguard.synchronous_commit access=4 ini_set=false value='local' unchanged
 mailguard.additional_params  access=4 ini_set=false value='any' unchanged
-int(14)
+mailguard.max_header_bytes   access=4 ini_set=false value='65536' unchanged
+mailguard.header_limit_action access=4 ini_set=false value='count' unchanged
+mailguard.max_rcpts          access=4 ini_set=false value='50' unchanged
+int(17)
