@@ -71,7 +71,13 @@ static int mg_facts_field(const mg_hdr_field *field, void *vctx)
 		return 0;
 	}
 	switch (field->kind) {
-		case MG_HDR_FROM: slot = MG_F_FROM; break;
+		case MG_HDR_FROM:
+			slot = MG_F_FROM;
+			if (c->f->from_fields++ == 0) {
+				c->f->from_raw = field->value;
+				c->f->from_raw_len = field->value_len;
+			}
+			break;
 		case MG_HDR_TO: slot = MG_F_TO; break;
 		case MG_HDR_RESENT_TO: slot = MG_F_TO; c->f->has_resent = true; break;
 		case MG_HDR_CC: slot = MG_F_CC; break;

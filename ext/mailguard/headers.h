@@ -21,6 +21,9 @@ typedef struct {
 	bool has_resent;   /* Resent-To/Cc/Bcc present: the MTA uses only those */
 	bool malformed;    /* a line or an address list was not well formed */
 	bool capped;       /* the block was longer than the scan limit */
+	const char *from_raw; /* the first From value as written (points into the block), or NULL */
+	size_t from_raw_len;
+	size_t from_fields;   /* how many From fields */
 } mg_facts;
 
 /* Scans the header block exactly as the MTA will read it (the To: and

@@ -53,6 +53,7 @@ typedef struct {
 	size_t params_len;
 	bool params_refused;    /* ... not allowed by mailguard.additional_params */
 	size_t params_rcpts;    /* ... recipients sendmail may take from them */
+	bool want_envelope;     /* mailguard.envelope_sender applies: ask for a -f address */
 	mg_header_check check;  /* how to tell headers that would break the stamp */
 } mg_call;
 
@@ -87,8 +88,10 @@ static mg_hook mg_hooks[MG_HOOK_COUNT] = {
 
 static char mg_hook_names[96];
 
-/* The additional headers are argument 4 of every hooked function. */
+/* The additional headers are argument 4 of every hooked function;
+ * additional_params argument 5 of mail() and mb_send_mail(). */
 #define MG_HEADERS_ARG 3
+#define MG_PARAMS_ARG 4
 
 #define MG_ORIG(id) (mg_hooks[id].orig)
 
@@ -229,7 +232,7 @@ static void mg_line_long(mg_line *l, const char *key, zend_long v)
 }
 
 static void mg_report(const mg_call *c, const mg_origin *o, const mg_facts *f,
-		const char *verdict, const char *reason, const char *result, const mg_db_result *db)
+		const char *verdict, const char *reason, const char *result, const mg_db_result *db, const char *envelope)
 {
 	mg_line l;
 	size_t cap = (size_t) MG_G(log_field_max);
@@ -281,6 +284,9 @@ static void mg_report(const mg_call *c, const mg_origin *o, const mg_facts *f,
 	if (c->params != NULL && c->params_len > 0) {
 		mg_line_kv(&l, "params", c->params, c->params_len, cap);
 	}
+	if (envelope != NULL) {
+		mg_line_kv(&l, "envelope", envelope, strlen(envelope), cap);
+	}
 #define MG_KV_SMART(key, field) \
 	mg_line_kv(&l, key, f->field.s ? ZSTR_VAL(f->field.s) : NULL, f->field.s ? ZSTR_LEN(f->field.s) : 0, cap)
 	MG_KV_SMART("from", from);
@@ -314,25 +320,36 @@ static void mg_report(const mg_call *c, const mg_origin *o, const mg_facts *f,
 /* {{{ one mail */
 
 /* Calls the original with the additional headers argument replaced by
- * `extra` lines in front of the headers the script gave (c->headers, in
- * string form). The other arguments are the frame's own, already parsed
- * and converted by the engine. */
-static void mg_call_rewritten(const mg_call *c, const char *extra, size_t extra_len, INTERNAL_FUNCTION_PARAMETERS)
+ * `extra` lines (if any) in front of the headers the script gave
+ * (c->headers, in string form), and for mail()/mb_send_mail() with
+ * `envelope` (if set) as the fifth argument, "-f<address>". The other
+ * arguments are the frame's own, already parsed and converted by the
+ * engine. */
+static void mg_call_rewritten(const mg_call *c, const char *extra, size_t extra_len, const char *envelope,
+		INTERNAL_FUNCTION_PARAMETERS)
 {
 	uint32_t n = ZEND_NUM_ARGS();
-	uint32_t argc = MAX(n, MG_HEADERS_ARG + 1);
+	uint32_t argc = MAX(n, envelope != NULL ? MG_PARAMS_ARG + 1 : MG_HEADERS_ARG + 1);
 	uint32_t i;
 	zval *params = safe_emalloc(argc, sizeof(zval), 0);
-	zend_string *h;
+	zend_string *h = NULL;
 
-	if (c->headers_len > 0) {
+	if (extra == NULL) {
+		h = NULL;
+	} else if (c->headers_len > 0) {
 		h = zend_string_concat3(extra, extra_len, "\n", 1, c->headers, c->headers_len);
 	} else {
 		h = zend_string_init(extra, extra_len, 0);
 	}
 	for (i = 0; i < argc; i++) {
-		if (i == MG_HEADERS_ARG) {
+		if (i == MG_HEADERS_ARG && h != NULL) {
 			ZVAL_STR(&params[i], h);
+		} else if (i == MG_PARAMS_ARG && envelope != NULL) {
+			/* a strict addr-spec (checked by the caller): nothing for
+			 * core's shell escaping to do */
+			ZVAL_STR(&params[i], zend_string_concat2("-f", 2, envelope, strlen(envelope)));
+		} else if (i == MG_HEADERS_ARG && i >= n) {
+			ZVAL_EMPTY_STRING(&params[i]);  /* no headers given: none */
 		} else if (i < n) {
 			ZVAL_COPY(&params[i], ZEND_CALL_ARG(execute_data, i + 1));
 		} else {
@@ -348,8 +365,10 @@ static void mg_call_rewritten(const mg_call *c, const char *extra, size_t extra_
 }
 
 /* Hands the mail to the original handler: stamped (unless `stamp` is
- * false), with the trace header when `trace` is set. */
-static void mg_send(const mg_call *c, bool stamp, const char *trace, zif_handler orig, INTERNAL_FUNCTION_PARAMETERS)
+ * false), with the trace header when `trace` is set, and with
+ * "-f<envelope>" as the fifth argument when `envelope` is set. */
+static void mg_send(const mg_call *c, bool stamp, const char *trace, const char *envelope, zif_handler orig,
+		INTERNAL_FUNCTION_PARAMETERS)
 {
 	bool saved = PG(mail_x_header);
 	smart_str extra = {0};
@@ -379,10 +398,11 @@ static void mg_send(const mg_call *c, bool stamp, const char *trace, zif_handler
 	if (!c->own_stamp) {
 		PG(mail_x_header) = stamp;
 	}
-	if (extra.s == NULL) {
+	if (extra.s == NULL && envelope == NULL) {
 		orig(INTERNAL_FUNCTION_PARAM_PASSTHRU);
 	} else {
-		mg_call_rewritten(c, ZSTR_VAL(extra.s), ZSTR_LEN(extra.s), INTERNAL_FUNCTION_PARAM_PASSTHRU);
+		mg_call_rewritten(c, extra.s != NULL ? ZSTR_VAL(extra.s) : NULL, extra.s != NULL ? ZSTR_LEN(extra.s) : 0,
+			envelope, INTERNAL_FUNCTION_PARAM_PASSTHRU);
 	}
 	PG(mail_x_header) = saved;
 	MG_G(depth)--;
@@ -511,7 +531,7 @@ static const char *mg_db_number(char *buf, size_t size, zend_long v)
 	return buf;
 }
 
-static void mg_db_ask(const mg_call *c, const mg_origin *o, const mg_facts *f, mg_db_result *r)
+static void mg_db_ask(const mg_call *c, const mg_origin *o, const mg_facts *f, const char *env_from, mg_db_result *r)
 {
 	const char *values[MG_DB_NPARAMS];
 	smart_str text[MG_DB_NPARAMS];
@@ -542,7 +562,7 @@ static void mg_db_ask(const mg_call *c, const mg_origin *o, const mg_facts *f, m
 #undef MG_SMART
 #undef MG_TEXT
 
-	mg_db_check(values, r);
+	mg_db_check(values, c->want_envelope, env_from, r);
 
 	for (i = 0; i < MG_DB_NPARAMS; i++) {
 		smart_str_free(&text[i]);
@@ -580,6 +600,7 @@ static void mg_process(const mg_call *c, zif_handler orig, INTERNAL_FUNCTION_PAR
 	mg_decision d;
 	mg_db_result db;
 	const mg_db_result *asked = NULL;
+	const char *envelope = NULL;
 
 	mg_origin_collect(&o);
 	mg_facts_scan(&f, ZSTR_VAL(c->block), ZSTR_LEN(c->block),
@@ -589,7 +610,19 @@ static void mg_process(const mg_call *c, zif_handler orig, INTERNAL_FUNCTION_PAR
 	d = mg_decide(c, &f, &reason);
 
 	if (d == MG_PASS_MAIL && MG_G(dsn) != NULL && MG_G(dsn)[0] != '\0') {
-		mg_db_ask(c, &o, &f, &db);
+		/* The From address the database may make the envelope sender:
+		 * only from a single From field naming one plain mailbox. */
+		char env_from[256];
+		const char *a;
+		size_t al;
+		bool have_from = c->want_envelope && f.from_fields == 1
+			&& mg_params_from_addr(f.from_raw, f.from_raw_len, &a, &al) && al < sizeof(env_from);
+
+		if (have_from) {
+			memcpy(env_from, a, al);
+			env_from[al] = '\0';
+		}
+		mg_db_ask(c, &o, &f, have_from ? env_from : NULL, &db);
 		asked = &db;
 		if (db.verdict == MG_DB_REFUSE) {
 			d = MG_REFUSE;
@@ -606,21 +639,27 @@ static void mg_process(const mg_call *c, zif_handler orig, INTERNAL_FUNCTION_PAR
 		case MG_REFUSE:
 			php_error_docref(NULL, E_WARNING, "mailguard: mail refused: %s", mg_refusal_text(reason));
 			RETVAL_FALSE;
-			mg_report(c, &o, &f, "refuse", reason, NULL, asked);
+			mg_report(c, &o, &f, "refuse", reason, NULL, asked, NULL);
 			break;
 		case MG_PASS_UNSTAMPED:
-			mg_send(c, false, NULL, orig, INTERNAL_FUNCTION_PARAM_PASSTHRU);
-			mg_report(c, &o, &f, "invalid", reason, mg_result(return_value), asked);
+			mg_send(c, false, NULL, NULL, orig, INTERNAL_FUNCTION_PARAM_PASSTHRU);
+			mg_report(c, &o, &f, "invalid", reason, mg_result(return_value), asked, NULL);
 			break;
 		case MG_PASS_MAIL: {
 			const char *trace = asked != NULL && db.verdict == MG_DB_ACCEPT && db.trace[0] != '\0' ? db.trace : NULL;
 
-			mg_send(c, MG_G(header) || (!c->own_stamp && PG(mail_x_header)), trace, orig,
+			/* Checked again here: whatever the database says, only a
+			 * plain addr-spec ever reaches the command line. */
+			if (trace != NULL && c->want_envelope && db.envelope[0] != '\0'
+					&& mg_params_addr_spec(db.envelope, strlen(db.envelope))) {
+				envelope = db.envelope;
+			}
+			mg_send(c, MG_G(header) || (!c->own_stamp && PG(mail_x_header)), trace, envelope, orig,
 				INTERNAL_FUNCTION_PARAM_PASSTHRU);
 			if (trace != NULL) {
 				mg_db_outcome(trace, !EG(exception) && Z_TYPE_P(return_value) == IS_TRUE);
 			}
-			mg_report(c, &o, &f, "accept", reason, mg_result(return_value), asked);
+			mg_report(c, &o, &f, "accept", reason, mg_result(return_value), asked, envelope);
 			break;
 		}
 	}
@@ -666,6 +705,10 @@ static void mg_mail_common(const char *function, int hook, zif_handler orig, mg_
 	c.params_len = extra_cmd != NULL ? ZSTR_LEN(extra_cmd) : 0;
 	c.params_refused = mg_params_check(c.params, c.params_len, (mg_params_policy) MG_G(params_policy), &pf) != 0;
 	c.params_rcpts = pf.extra_rcpts;
+	/* Only when the script gave no fifth argument, and the admin's
+	 * mail.force_extra_parameters (which replaces it) is not set. */
+	c.want_envelope = MG_G(envelope_sender) && pf.words == 0
+		&& (INI_STR("mail.force_extra_parameters") == NULL || INI_STR("mail.force_extra_parameters")[0] == '\0');
 	c.headers = headers != NULL ? ZSTR_VAL(headers) : NULL;
 	c.headers_len = headers != NULL ? ZSTR_LEN(headers) : 0;
 	c.block = mg_block_finish(&block, c.headers, c.headers_len);
@@ -782,6 +825,7 @@ static ZEND_NAMED_FUNCTION(mg_error_log)
 	c.params = NULL;
 	c.params_len = 0;
 	c.params_refused = false;
+	c.want_envelope = false;
 	c.params_rcpts = 0;
 	c.headers = hdrs;
 	c.headers_len = hdrs != NULL ? strlen(hdrs) : 0;
@@ -829,6 +873,7 @@ static ZEND_NAMED_FUNCTION(mg_imap_mail)
 	c.params = NULL;
 	c.params_len = 0;
 	c.params_refused = false;
+	c.want_envelope = false;
 	c.params_rcpts = 0;
 	/* imap does not go through php_mail(): the stamp is prepended to the
 	 * additional headers here, in core's format. */

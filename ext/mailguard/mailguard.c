@@ -304,6 +304,8 @@ PHP_INI_BEGIN()
 		(void *) XtOffsetOf(zend_mailguard_globals, emergency_cap), MG_GLOBALS_ARG, (void *) mg_cap_bounds, NULL)
 	ZEND_INI_ENTRY("mailguard.synchronous_commit", "default", PHP_INI_SYSTEM, OnUpdateMgSyncCommit)
 	ZEND_INI_ENTRY("mailguard.additional_params", "envelope", PHP_INI_SYSTEM, OnUpdateMgParams)
+	STD_PHP_INI_BOOLEAN("mailguard.envelope_sender", "0", PHP_INI_SYSTEM, OnUpdateMgBool,
+		envelope_sender, zend_mailguard_globals, mailguard_globals)
 	ZEND_INI_ENTRY3_EX("mailguard.max_header_bytes", "4194304", PHP_INI_SYSTEM, OnUpdateMgRange,
 		(void *) XtOffsetOf(zend_mailguard_globals, max_header_bytes), MG_GLOBALS_ARG, (void *) mg_header_bytes_bounds, NULL)
 	ZEND_INI_ENTRY("mailguard.header_limit_action", "refuse", PHP_INI_SYSTEM, OnUpdateMgLimitAction)

@@ -8,6 +8,7 @@
 */
 
 #include "params.h"
+#include "scanner.h"
 
 #include <string.h>
 
@@ -104,6 +105,7 @@ int mg_params_check(const char *p, size_t len, mg_params_policy policy, mg_param
 			rcpts++;
 		}
 	}
+	out->words = words;
 	if (words == 0) {
 		return 0;
 	}
@@ -131,4 +133,42 @@ int mg_params_check(const char *p, size_t len, mg_params_policy policy, mg_param
 		return 0;
 	}
 	return -1;
+}
+
+static int mg_fws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+int mg_params_from_addr(const char *v, size_t len, const char **addr, size_t *addr_len)
+{
+	size_t s = 0, e = len, lt;
+
+	if (v == NULL || mg_count_rcpts(v, len) != 1) {
+		return 0;   /* none, or more than one mailbox */
+	}
+	while (s < e && mg_fws(v[s])) {
+		s++;
+	}
+	while (e > s && mg_fws(v[e - 1])) {
+		e--;
+	}
+	if (e > s && v[e - 1] == '>') {
+		/* Name <addr>: the last '<' opens the address */
+		lt = e - 1;
+		while (lt > s && v[lt - 1] != '<') {
+			lt--;
+		}
+		if (lt == s) {
+			return 0;   /* a '>' without '<' */
+		}
+		s = lt;
+		e--;
+	}
+	if (!mg_params_addr_spec(v + s, e - s)) {
+		return 0;
+	}
+	*addr = v + s;
+	*addr_len = e - s;
+	return 1;
 }

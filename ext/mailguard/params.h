@@ -25,6 +25,7 @@ typedef enum {
 } mg_params_policy;
 
 typedef struct {
+	size_t words;           /* blank-separated words: 0 = no additional params */
 	size_t extra_rcpts;     /* recipients sendmail may take from the words, never fewer */
 	const char *sender;     /* the -f/-r address (envelope policy), else NULL */
 	size_t sender_len;
@@ -40,5 +41,12 @@ int mg_params_check(const char *p, size_t len, mg_params_policy policy, mg_param
  * letters, digits and '-' (not at either end of a label). Nothing a shell
  * or sendmail would read as anything but an address. At most 254 bytes. */
 int mg_params_addr_spec(const char *a, size_t len);
+
+/* The address of a From field value that names exactly one mailbox
+ * (`addr`, `Name <addr>`, `"Doe, J." <addr>`; folds and blanks around it
+ * allowed) when that address passes mg_params_addr_spec(): returns 1 and
+ * points *addr / *addr_len into v. Anything else (a list, a group, a
+ * comment, route syntax, a quoted or odd local part) returns 0. */
+int mg_params_from_addr(const char *v, size_t len, const char **addr, size_t *addr_len);
 
 #endif

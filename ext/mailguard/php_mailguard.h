@@ -36,7 +36,8 @@ ZEND_BEGIN_MODULE_GLOBALS(mailguard)
 	zend_long max_header_bytes; /* mailguard.max_header_bytes: 0 = no limit */
 	bool header_limit_count;    /* mailguard.header_limit_action = count (else refuse) */
 	zend_long max_rcpts;        /* mailguard.max_rcpts: per mail, 0 = no limit */
-	int params_policy;          /* mailguard.additional_params, an mg_params_policy */
+	int params_policy;
+	bool envelope_sender;       /* mailguard.envelope_sender: ask the database for -f */          /* mailguard.additional_params, an mg_params_policy */
 	char *dsn;                  /* mailguard.dsn: libpq conninfo, "" = no database */
 	zend_long timeout_ms;       /* mailguard.timeout_ms: connect + query deadline */
 	zend_long retry_ms;         /* mailguard.retry_ms: back-off after a failure */

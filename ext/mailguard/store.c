@@ -59,6 +59,15 @@ static const char mg_db_check_sql[] =
 	"$1, $2::integer, $3, $4::integer, $5::integer, $6, $7::integer, $8, $9, $10, "
 	"$11, $12::integer, $13, $14, $15, $16, $17, $18, $19::uuid, $20)";
 
+/* The same, with the envelope sender for an accepted mail ($21: the From
+ * address). mailguard.envelope() runs after mailguard.mail() has written
+ * the log row it reads. */
+static const char mg_db_check_envelope_sql[] =
+	"SELECT m.verdict, m.reason, m.detail, m.trace, "
+	"CASE WHEN m.verdict = 'accept' THEN mailguard.envelope(m.trace, $21) END FROM mailguard.mail("
+	"$1, $2::integer, $3, $4::integer, $5::integer, $6, $7::integer, $8, $9, $10, "
+	"$11, $12::integer, $13, $14, $15, $16, $17, $18, $19::uuid, $20) AS m";
+
 static const char mg_db_outcome_sql[] =
 	"SELECT verdict FROM mailguard.mail(p_trace => $1::uuid, p_outcome => $2)";
 
@@ -515,15 +524,16 @@ static void mg_db_copy(char *dst, size_t size, const char *src)
 	snprintf(dst, size, "%s", src != NULL ? src : "");
 }
 
-void mg_db_check(const char *const fields[MG_DB_NPARAMS], mg_db_result *r)
+void mg_db_check(const char *const fields[MG_DB_NPARAMS], bool envelope, const char *env_from, mg_db_result *r)
 {
 	uint64_t now = mg_now_ms();
 	uint64_t deadline = now + (uint64_t) MG_G(timeout_ms);
 	PGconn *conn;
 	PGresult *res;
 	bool timed_out;
-	const char *values[MG_DB_NPARAMS + 2];
+	const char *values[MG_DB_NPARAMS + 3];
 	bool reporting;
+	int nparams = envelope ? MG_DB_NPARAMS + 3 : MG_DB_NPARAMS + 2;
 
 	memset(r, 0, sizeof(*r));
 	if (MG_G(db_retry_at) != 0 && now < MG_G(db_retry_at)
@@ -542,9 +552,11 @@ void mg_db_check(const char *const fields[MG_DB_NPARAMS], mg_db_result *r)
 	memcpy(values, fields, sizeof(fields[0]) * MG_DB_NPARAMS);
 	values[MG_DB_NPARAMS] = reporting ? MG_G(db_outcome_trace) : NULL;
 	values[MG_DB_NPARAMS + 1] = reporting ? (MG_G(db_outcome_sent) ? "sent" : "failed") : NULL;
+	values[MG_DB_NPARAMS + 2] = env_from;
 	/* The unnamed statement: nothing is prepared on the server, so this
 	 * works behind a pooler in transaction mode. */
-	if (!PQsendQueryParams(conn, mg_db_check_sql, MG_DB_NPARAMS + 2, NULL, values, NULL, NULL, 0)
+	if (!PQsendQueryParams(conn, envelope ? mg_db_check_envelope_sql : mg_db_check_sql, nparams,
+				NULL, values, NULL, NULL, 0)
 			|| !mg_db_flush(conn, deadline)) {
 		mg_db_fail(r, "send", PQerrorMessage(conn));
 		return;
@@ -555,7 +567,7 @@ void mg_db_check(const char *const fields[MG_DB_NPARAMS], mg_db_result *r)
 			timed_out ? "no answer within mailguard.timeout_ms" : PQerrorMessage(conn));
 		return;
 	}
-	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 || PQnfields(res) != 4) {
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 || PQnfields(res) != (envelope ? 5 : 4)) {
 		/* The database answered with an error (no schema, no privilege,
 		 * statement timeout): the connection stays, the fail mode decides
 		 * for this mail. */
@@ -572,6 +584,9 @@ void mg_db_check(const char *const fields[MG_DB_NPARAMS], mg_db_result *r)
 	mg_db_copy(r->reason, sizeof(r->reason), PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1));
 	mg_db_copy(r->detail, sizeof(r->detail), PQgetisnull(res, 0, 2) ? NULL : PQgetvalue(res, 0, 2));
 	mg_db_copy(r->trace, sizeof(r->trace), PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3));
+	if (envelope && !PQgetisnull(res, 0, 4) && strlen(PQgetvalue(res, 0, 4)) < sizeof(r->envelope)) {
+		mg_db_copy(r->envelope, sizeof(r->envelope), PQgetvalue(res, 0, 4));
+	}
 	if (strcmp(PQgetvalue(res, 0, 0), "accept") == 0) {
 		r->verdict = MG_DB_ACCEPT;
 	} else {

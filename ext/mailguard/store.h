@@ -25,6 +25,7 @@ typedef struct {
 	char detail[96];    /* which limit, or the block reason (syslog only) */
 	char trace[40];     /* the opaque id of the log row (accepted mails) */
 	const char *error;  /* unavailable: a short cause for syslog ("timeout", ...) */
+	char envelope[256]; /* accepted, envelope asked: the -f address, "" = none */
 } mg_db_result;
 
 /* The positional parameters of mailguard.mail(), in order. */
@@ -37,7 +38,10 @@ enum {
 
 /* Asks the database about one mail. values[i] are NUL-terminated valid
  * UTF-8 (see mg_db_text()) or NULL. Never blocks past the deadline. */
-void mg_db_check(const char *const values[MG_DB_NPARAMS], mg_db_result *r);
+/* One question: mailguard.mail() with these values. With `envelope` set,
+ * mailguard.envelope() is asked in the same statement, with env_from (the
+ * From address, may be NULL) for an accepted mail. */
+void mg_db_check(const char *const values[MG_DB_NPARAMS], bool envelope, const char *env_from, mg_db_result *r);
 
 /* Notes what happened to an accepted mail. The report goes to the database
  * with the next mail's question, or with mg_db_report(). */

@@ -18,6 +18,7 @@ mailguard.additional_params=any
 mailguard.max_header_bytes=65536
 mailguard.header_limit_action=count
 mailguard.max_rcpts=50
+mailguard.envelope_sender=1
 --FILE--
 <?php
 $new = [
@@ -38,6 +39,7 @@ $new = [
 	'mailguard.max_header_bytes' => '0',
 	'mailguard.header_limit_action' => 'refuse',
 	'mailguard.max_rcpts' => '0',
+	'mailguard.envelope_sender' => '0',
 ];
 $all = ini_get_all('mailguard');
 var_dump(array_keys($all) == array_keys($new) || count(array_diff(array_keys($all), array_keys($new))) === 0);
@@ -69,4 +71,5 @@ mailguard.additional_params  access=4 ini_set=false value='any' unchanged
 mailguard.max_header_bytes   access=4 ini_set=false value='65536' unchanged
 mailguard.header_limit_action access=4 ini_set=false value='count' unchanged
 mailguard.max_rcpts          access=4 ini_set=false value='50' unchanged
-int(17)
+mailguard.envelope_sender    access=4 ini_set=false value='1' unchanged
+int(18)

@@ -38,6 +38,7 @@ mailguard.account => acct2 => acct2
 mailguard.additional_params => envelope => envelope
 mailguard.dsn => (set) => (set)
 mailguard.emergency_cap => 20 => 20
+mailguard.envelope_sender => Off => Off
 mailguard.fail_mode => open => open
 mailguard.header => On => On
 mailguard.header_limit_action => refuse => refuse
@@ -53,6 +54,6 @@ mailguard.syslog_socket => /dev/log => /dev/log
 mailguard.timeout_ms => 500 => 500
 bool(false)
 int(1)
-mailguard.account, mailguard.additional_params, mailguard.dsn, mailguard.emergency_cap, mailguard.fail_mode, mailguard.header, mailguard.header_limit_action, mailguard.log_field_max, mailguard.max_header_bytes, mailguard.max_rcpts, mailguard.retry_ms, mailguard.synchronous_commit, mailguard.syslog, mailguard.syslog_facility, mailguard.syslog_max_length, mailguard.syslog_socket, mailguard.timeout_ms
+mailguard.account, mailguard.additional_params, mailguard.dsn, mailguard.emergency_cap, mailguard.envelope_sender, mailguard.fail_mode, mailguard.header, mailguard.header_limit_action, mailguard.log_field_max, mailguard.max_header_bytes, mailguard.max_rcpts, mailguard.retry_ms, mailguard.synchronous_commit, mailguard.syslog, mailguard.syslog_facility, mailguard.syslog_max_length, mailguard.syslog_socket, mailguard.timeout_ms
 array(0) {
 }

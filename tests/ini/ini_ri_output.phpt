@@ -50,6 +50,7 @@ mailguard.fail_mode => open => open
 mailguard.emergency_cap => 20 => 20
 mailguard.synchronous_commit => default => default
 mailguard.additional_params => envelope => envelope
+mailguard.envelope_sender => Off => Off
 mailguard.max_header_bytes => 4194304 => 4194304
 mailguard.header_limit_action => refuse => refuse
 mailguard.max_rcpts => 0 => 0

@@ -85,6 +85,42 @@ static const pcase cases[] = {
 	{ MG_PARAMS_ANY, "a@x\nb@y\tc@z", 1, 3, NULL },
 };
 
+/* From values: the address mailguard may offer as envelope sender, or
+ * NULL when the value must not be used. */
+static const struct { const char *in; const char *addr; } froms[] = {
+	{ "shop@example.com", "shop@example.com" },
+	{ "  shop@example.com \r\n ", "shop@example.com" },
+	{ "Shop <shop@example.com>", "shop@example.com" },
+	{ "\"Doe, John\" <j.doe+news@mail.example.com>", "j.doe+news@mail.example.com" },
+	{ "=?utf-8?q?M=C3=BCller?= <m@example.com>", "m@example.com" },
+	{ "Shop\r\n <shop@example.com>", "shop@example.com" },
+	{ "<shop@example.com>", "shop@example.com" },
+	{ "a@example.com, b@example.com", NULL },
+	{ "A <a@example.com>, B <b@example.com>", NULL },
+	{ "group: a@example.com;", NULL },
+	{ "shop@example.com (Shop)", NULL },
+	{ "<@route.example:shop@example.com>", NULL },
+	{ "\"a b\"@example.com", NULL },
+	{ "a`id`@x", NULL },
+	{ "a$(id)@x", NULL },
+	{ "a;id@x", NULL },
+	{ "-oQ/tmp/x@y", NULL },
+	{ "Name <-oQ/tmp/x@y>", NULL },
+	{ "a'b@x", NULL },
+	{ "a b@x", NULL },
+	{ "a\n@x", NULL },
+	{ "a@x\nBcc: b@y", NULL },
+	{ "Name <a@x> trailing", NULL },
+	{ "Name a@x>", NULL },
+	{ "Name <a@x", NULL },
+	{ "Name <a@x>>", NULL },
+	{ "", NULL },
+	{ "<>", NULL },
+	{ "a@-x.com", NULL },
+	{ ".a@x.com", NULL },
+	{ "a..b@x.com", NULL },
+};
+
 int main(void)
 {
 	size_t i;
@@ -109,6 +145,19 @@ int main(void)
 				: (f.sender != NULL && f.sender_len == strlen(c->sender) && memcmp(f.sender, c->sender, f.sender_len) == 0),
 				"sender", c->in);
 		}
+		free(buf);
+	}
+	for (i = 0; i < sizeof(froms) / sizeof(froms[0]); i++) {
+		size_t len = strlen(froms[i].in), al = 0;
+		char *buf = malloc(len ? len : 1);
+		const char *a = NULL;
+		int r;
+
+		memcpy(buf, froms[i].in, len);
+		r = mg_params_from_addr(buf, len, &a, &al);
+		check(froms[i].addr == NULL ? r == 0
+			: (r == 1 && al == strlen(froms[i].addr) && memcmp(a, froms[i].addr, al) == 0),
+			froms[i].addr == NULL ? "From not usable" : "From address", froms[i].in);
 		free(buf);
 	}
 	/* long input: linear, no overflow */

@@ -135,26 +135,28 @@ case_a() {
 	local out rc
 	out=$(mgdb apply 2>"$WORK/a.err"); rc=$?
 	expect "second apply exits 0" 0 "$rc"
-	expect "second apply applies nothing" "schema at version 1 (0 applied now)" "$out"
+	expect "second apply applies nothing" "schema at version 2 (0 applied now)" "$out"
 	expect "second apply: nothing on stderr" "" "$(cat "$WORK/a.err")"
 	out=$(mgdb status 2>&1); rc=$?
-	expect "status: exit 0, version 1, no pending" "0|applied: 1|0" \
+	expect "status: exit 0, version 2, no pending" "0|applied: 1 2|0" \
 		"$rc|$(head -n 1 <<<"$out" | sed 's/ *$//')|$(grep -c pending <<<"$out")"
-	expect "schema_version has one row" "1|quota" "$(adm -c 'SELECT version, name FROM mailguard.schema_version')"
+	expect "schema_version has a row per migration" "1|quota
+2|envelope_sender" "$(adm -c 'SELECT version, name FROM mailguard.schema_version ORDER BY 1')"
 
-	# A fresh database: not installed, then one migration, then none.
+	# A fresh database: not installed, then every migration, then none.
 	adm -c "CREATE DATABASE mg_fresh"
 	out=$(DBNAME=mg_fresh mgdb status 2>&1); rc=$?
 	expect "status before install" "1|not installed" "$rc|$out"
 	out=$(DBNAME=mg_fresh mgdb apply 2>&1); rc=$?
 	expect "first apply on a fresh database" "0|applied 0001_quota
-schema at version 1 (1 applied now)" "$rc|$out"
+applied 0002_envelope_sender
+schema at version 2 (2 applied now)" "$rc|$out"
 	out=$(DBNAME=mg_fresh mgdb apply 2>/dev/null); rc=$?
-	expect "second apply on a fresh database" "0|schema at version 1 (0 applied now)" "$rc|$out"
+	expect "second apply on a fresh database" "0|schema at version 2 (0 applied now)" "$rc|$out"
 	out=$(DBNAME=mg_fresh mgdb status 2>&1); rc=$?
-	expect "status on the fresh database" "0|applied: 1|0" \
+	expect "status on the fresh database" "0|applied: 1 2|0" \
 		"$rc|$(head -n 1 <<<"$out" | sed 's/ *$//')|$(grep -c pending <<<"$out")"
-	expect "fresh: schema_version" "1" "$(adm_db mg_fresh -c 'SELECT count(*) FROM mailguard.schema_version')"
+	expect "fresh: schema_version" "2" "$(adm_db mg_fresh -c 'SELECT count(*) FROM mailguard.schema_version')"
 	expect "fresh: this month and 3 ahead" "5" \
 		"$(adm_db mg_fresh -c "SELECT count(*) FROM pg_inherits WHERE inhparent = 'mailguard.log'::regclass")"
 	adm -c "DROP DATABASE mg_fresh"
@@ -293,9 +295,10 @@ CREATE FUNCTION public.now() RETURNS timestamptz LANGUAGE sql AS 'SELECT timesta
 	# What each client role can use, seen from the catalog.
 	for who in mailguard_client mailguard_web nobody; do
 		expect "$who: executable functions in mailguard" \
-			"mailguard.mail(text,integer,text,integer,integer,text,integer,text,text,text,text,integer,text,text,text,text,text,text,uuid,text)" \
+			"mailguard.envelope(uuid,text)
+mailguard.mail(text,integer,text,integer,integer,text,integer,text,text,text,text,integer,text,text,text,text,text,text,uuid,text)" \
 			"$(adm -c "SELECT oid::regprocedure FROM pg_proc WHERE pronamespace = 'mailguard'::regnamespace
-				AND has_function_privilege('$who', oid, 'EXECUTE')")"
+				AND has_function_privilege('$who', oid, 'EXECUTE') ORDER BY oid::regprocedure::text")"
 		expect "$who: privileges on relations" "" \
 			"$(adm -c "SELECT relname FROM pg_class WHERE relnamespace = 'mailguard'::regnamespace AND relkind IN ('r','p')
 				AND has_table_privilege('$who', oid, 'SELECT,INSERT,UPDATE,DELETE,TRUNCATE,REFERENCES,TRIGGER')
@@ -564,6 +567,46 @@ $tr|" \
 }
 # }}}
 
+# {{{ m. envelope sender
+case_m() {
+	acct acct_m "sender_domains='{example.com}'" "default_sender='bounce@hosting.example'"
+	acct acct_m2
+	local t1 t2 t3 t4 tn tr
+	call web "p_account => 'acct_m'"; t1=$T
+	call web "p_account => 'acct_m'"; t2=$T
+	call web "p_account => 'acct_m'"; t3=$T
+	call web "p_account => 'acct_m2'"; t4=$T
+	adm -c "INSERT INTO mailguard.accounts (name, sender_domains, default_sender) VALUES ('nobody', '{example.com}', 'n@example.com')
+		ON CONFLICT (name) DO UPDATE SET sender_domains = EXCLUDED.sender_domains, default_sender = EXCLUDED.default_sender"
+	call peer "p_account => ''"; tn=$T
+	call web "p_account => 'acct_m_nosuch'"; tr=$T
+
+	expect "From in an own domain" "Shop@Example.COM" "$(web -c "SELECT mailguard.envelope('$t1', 'Shop@Example.COM')")"
+	expect "asked again: nothing" "" "$(web -c "SELECT mailguard.envelope('$t1', 'other@example.com')")"
+	expect "From elsewhere: the default" "bounce@hosting.example" "$(web -c "SELECT mailguard.envelope('$t2', 'ceo@bank.example')")"
+	expect "hostile From in an own domain: the default" "bounce@hosting.example" \
+		"$(web -c "SELECT mailguard.envelope('$t3', 'a\$(id)@example.com')")"
+	expect "no domains, no default: nothing" "" "$(web -c "SELECT mailguard.envelope('$t4', 'x@example.com')")"
+	expect "another role's trace: nothing" "" "$(web -c "SELECT mailguard.envelope('$tn', 'x@example.com')")"
+	expect "the peer's own trace" "x@example.com" "$(peer -c "SELECT mailguard.envelope('$tn', 'x@example.com')")"
+	expect "a refused mail's trace: nothing" "" "$(web -c "SELECT mailguard.envelope('$tr', 'x@example.com')")"
+	expect "an unknown trace: nothing" "" "$(web -c "SELECT mailguard.envelope(gen_random_uuid(), 'x@example.com')")"
+	expect "log rows" "$t1|Shop@Example.COM
+$t2|bounce@hosting.example
+$t3|bounce@hosting.example
+$t4|" \
+		"$(for t in "$t1" "$t2" "$t3" "$t4"; do adm -c "SELECT trace, envelope_sender FROM mailguard.log WHERE trace = '$t'"; done)"
+	# The same statement the extension sends sees the row mail() just wrote.
+	expect "in one statement with mail()" "accept|bounce@hosting.example" \
+		"$(web -c "SELECT m.verdict, CASE WHEN m.verdict = 'accept' THEN mailguard.envelope(m.trace, NULL) END
+			FROM mailguard.mail(p_account => 'acct_m', p_rcpts => 1) AS m")"
+	expect_fail "an invalid default is refused" "accounts_default_sender_check" \
+		adm -c "UPDATE mailguard.accounts SET default_sender = '-oQ/tmp/x@y' WHERE name = 'acct_m'"
+	expect_fail "an invalid domain is refused" "accounts_sender_domains_check" \
+		adm -c "UPDATE mailguard.accounts SET sender_domains = '{Example.com}' WHERE name = 'acct_m'"
+}
+# }}}
+
 # {{{ h. NOTIFY
 case_h() {
 	avoid_edge 3600 20
@@ -780,7 +823,7 @@ case_l() {
 
 # {{{ run
 ALL=(a:migrations b:ownership c:client-privileges d:verdicts e:windows f:identity g:outcome h:notify i:concurrency j:retention
-	k:pg.sh l:lock-holder)
+	k:pg.sh l:lock-holder m:envelope)
 # Setup shared by the cases: a peer client role.
 mgdb add-client nobody --peer >/dev/null || echo "# add-client nobody failed" >&2
 if [ "$PEER_LOGIN" = yes ] && [ "$(peer -c 'SELECT session_user' 2>&1)" != nobody ]; then
