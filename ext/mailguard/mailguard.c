@@ -132,6 +132,13 @@ static ZEND_INI_MH(OnUpdateMgSocket)
 	return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
 }
 
+/* The connection string, captured in MINIT (process-wide, so that a ZTS
+ * thread's refresh of the globals finds it too). The ini entry then holds
+ * MG_DSN_REDACTED, and the parsed ini files' copies are deleted. */
+static char *mg_dsn_secret;
+static size_t mg_dsn_secret_len;
+#define MG_DSN_REDACTED "(redacted)"
+
 static ZEND_INI_MH(OnUpdateMgDsn)
 {
 	/* Any conninfo string: one that libpq cannot parse is reported at
@@ -139,6 +146,15 @@ static ZEND_INI_MH(OnUpdateMgDsn)
 	 * quietly running without quotas. */
 	if (!mg_ini_stage_ok(stage, false)) {
 		return FAILURE;
+	}
+	if (mg_dsn_secret != NULL) {
+		/* after MINIT only the redacted value comes back (ZTS: another
+		 * thread's startup); it stands for the captured one */
+		if (!zend_string_equals_literal(new_value, MG_DSN_REDACTED) && ZSTR_LEN(new_value) != 0) {
+			return FAILURE;
+		}
+		MG_G(dsn) = mg_dsn_secret;
+		return SUCCESS;
 	}
 	if (strlen(ZSTR_VAL(new_value)) != ZSTR_LEN(new_value)) {
 		return mg_ini_invalid(entry, stage);
@@ -323,10 +339,43 @@ static PHP_GINIT_FUNCTION(mailguard)
 	mailguard_globals->facility = LOG_MAIL;
 }
 
+/* After MINIT no userland function may reveal mailguard.dsn: ini_get(),
+ * ini_get_all(), Reflection and phpinfo() read the ini entry, which now
+ * says MG_DSN_REDACTED; get_cfg_var() reads the parsed ini files, from
+ * which the key is deleted, also inside [HOST=]/[PATH=] sections (a DSN
+ * there never applies: the setting is startup-only). Copies the ini
+ * parser made in freed or interned memory stay in the process: FPM
+ * workers are not dumpable, so that memory is not readable from PHP. */
+static void mg_dsn_redact(void)
+{
+	zend_ini_entry *e = zend_hash_str_find_ptr(EG(ini_directives), ZEND_STRL("mailguard.dsn"));
+	HashTable *cfg = php_ini_get_configuration_hash();
+	zval *section;
+	const char *v = MG_G(dsn) != NULL ? MG_G(dsn) : "";
+
+	mg_dsn_secret_len = strlen(v);
+	mg_dsn_secret = pemalloc(mg_dsn_secret_len + 1, 1);
+	memcpy(mg_dsn_secret, v, mg_dsn_secret_len + 1);
+	MG_G(dsn) = mg_dsn_secret;
+	if (e != NULL && e->value != NULL && ZSTR_LEN(e->value) > 0) {
+		zend_string_release(e->value);
+		e->value = zend_string_init_interned(MG_DSN_REDACTED, sizeof(MG_DSN_REDACTED) - 1, 1);
+	}
+	if (cfg != NULL) {
+		zend_hash_str_del(cfg, ZEND_STRL("mailguard.dsn"));
+		ZEND_HASH_FOREACH_VAL(cfg, section) {
+			if (Z_TYPE_P(section) == IS_ARRAY) {
+				zend_hash_str_del(Z_ARRVAL_P(section), ZEND_STRL("mailguard.dsn"));
+			}
+		} ZEND_HASH_FOREACH_END();
+	}
+}
+
 /* {{{ PHP_MINIT_FUNCTION */
 static PHP_MINIT_FUNCTION(mailguard)
 {
 	REGISTER_INI_ENTRIES();
+	mg_dsn_redact();
 	mg_hook_install();
 	/* Never connect here: this process forks the workers. */
 	if (MG_G(dsn) != NULL && MG_G(dsn)[0] != '\0') {
@@ -351,6 +400,11 @@ static PHP_MSHUTDOWN_FUNCTION(mailguard)
 	mg_db_close();
 	mg_log_close();
 	UNREGISTER_INI_ENTRIES();
+	if (mg_dsn_secret != NULL) {
+		explicit_bzero(mg_dsn_secret, mg_dsn_secret_len);
+		pefree(mg_dsn_secret, 1);
+		mg_dsn_secret = NULL;
+	}
 	return SUCCESS;
 }
 /* }}} */

@@ -61,7 +61,7 @@ mailguard.syslog_facility    access=4 ini_set=false value='local1' unchanged
 mailguard.syslog_socket      access=4 ini_set=false value='/nonexistent/mg-ini_all_system.sock' unchanged
 mailguard.syslog_max_length  access=4 ini_set=false value='1000' unchanged
 mailguard.log_field_max      access=4 ini_set=false value='100' unchanged
-mailguard.dsn                access=4 ini_set=false value='host=/nonexistent/mg-ini_all_system dbname=x' unchanged
+mailguard.dsn                access=4 ini_set=false value='(redacted)' unchanged
 mailguard.timeout_ms         access=4 ini_set=false value='300' unchanged
 mailguard.retry_ms           access=4 ini_set=false value='2000' unchanged
 mailguard.fail_mode          access=4 ini_set=false value='closed' unchanged
