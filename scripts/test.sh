@@ -63,6 +63,15 @@ printf '%s\n' "$out" | grep -E '^not ok' | head -n 20
 line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
 count "SQL schema and policy function" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
 
+# mailguard under a real php-fpm master, as root, with two pools as two
+# users and peer authentication: what a customer's script can read or
+# change of mailguard's settings and secrets (tests/fpm/README.md).
+out=$(bash tests/fpm/run.sh 2>&1)
+rc=$?
+printf '%s\n' "$out" | grep -E '^FAIL' | head -n 30
+line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+count "php-fpm harness" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
+
 # A private PostgreSQL for the phpt suite (tests/db): started here as an
 # unprivileged user, with a stopped template copy that tests clone when
 # they stop or freeze a server of their own.
