@@ -42,6 +42,10 @@ $HOSTILE = [
 	'mailguard.emergency_cap' => '1000000',
 	'mailguard.synchronous_commit' => 'off',
 	'mailguard.additional_params' => 'any',
+	'mailguard.envelope_sender' => '1',
+	'mailguard.max_header_bytes' => '0',
+	'mailguard.header_limit_action' => 'count',
+	'mailguard.max_rcpts' => '100000000',
 ];
 
 /* {{{ plumbing */
