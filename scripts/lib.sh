@@ -12,7 +12,8 @@ mg_say() { printf '==> %s\n' "$*"; }
 # apt-get only when something is missing, so a second run is quick.
 mg_install_deps() {
 	local pkgs="php8.2-dev php8.2-cli php8.2-mbstring php8.2-imap php8.2-opcache
-		php8.2-fpm php8.2-pgsql libfcgi-bin re2c libpq-dev pkg-config valgrind clang make gcc
+		php8.2-fpm php8.2-pgsql libfcgi-bin apache2 libapache2-mod-php8.2
+		re2c libpq-dev pkg-config valgrind clang make gcc
 		postgresql-15 postgresql-client-15"
 	local missing=""
 	for p in $pkgs; do
@@ -24,8 +25,18 @@ mg_install_deps() {
 			return 1
 		fi
 		mg_say "installing:$missing"
+		# The tests start their own php-fpm and Apache: keep the packages'
+		# scripts from starting the system services (policy-rc.d, as in
+		# Debian containers; removed again only if we created it).
+		local policy=""
+		if [ ! -e /usr/sbin/policy-rc.d ]; then
+			printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && policy=1
+		fi
 		DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing >/dev/null
+		local rc=$?
+		[ -n "$policy" ] && rm -f /usr/sbin/policy-rc.d
+		return $rc
 	fi
 }
 

@@ -72,6 +72,14 @@ printf '%s\n' "$out" | grep -E '^FAIL' | head -n 30
 line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
 count "php-fpm harness" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
 
+# mod_php: the per-vhost account from Apache's php_admin_value, and
+# nothing else per vhost, under a real Apache (tests/apache/run.sh).
+out=$(bash tests/apache/run.sh 2>&1)
+rc=$?
+printf '%s\n' "$out" | grep -E '^(FAIL|#)' | head -n 30
+line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+count "Apache mod_php harness" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
+
 # A private PostgreSQL for the phpt suite (tests/db): started here as an
 # unprivileged user, with a stopped template copy that tests clone when
 # they stop or freeze a server of their own.

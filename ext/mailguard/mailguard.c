@@ -44,13 +44,24 @@ static int mg_ini_invalid(zend_ini_entry *entry, int stage)
  * pool's socket; refusing every later stage closes that door. The one
  * exception is the account under mod_php, where the vhost's
  * php_admin_value (ACTIVATE, from the admin's Apache config) is the only
- * way to name a site's account. */
+ * way to name a site's account. At the end of such a request the engine
+ * puts the startup value back (DEACTIVATE): that must be taken too, or the
+ * global would keep pointing at the vhost's value, which the engine frees
+ * (tests/apache/run.sh, check A7, read freed memory before this). Only an
+ * entry changed earlier in the request is ever restored, so DEACTIVATE
+ * opens nothing for the other settings. */
 static bool mg_ini_stage_ok(int stage, bool per_vhost)
 {
 	if (stage == ZEND_INI_STAGE_STARTUP) {
 		return true;
 	}
-	return per_vhost && stage == ZEND_INI_STAGE_ACTIVATE
+	if (!per_vhost) {
+		return false;
+	}
+	if (stage == ZEND_INI_STAGE_DEACTIVATE) {
+		return true;
+	}
+	return stage == ZEND_INI_STAGE_ACTIVATE
 		&& sapi_module.name != NULL && strcmp(sapi_module.name, "apache2handler") == 0;
 }
 
