@@ -76,6 +76,10 @@ html_errors=0
 mailguard.syslog_socket=$RUN/log.sock
 sendmail_path="/bin/sh $RUN/mta.sh $RUN/mail"
 EOF
+# Root-only, as install.md lays out the DSN file: mod_php reads it in the
+# root parent before the children switch to www-data (check A1 shows it
+# was read).
+chmod 0600 "$RUN/php/php.ini"
 for _ in $(seq 50); do [ -S "$RUN/log.sock" ] && break; sleep 0.1; done
 [ -S "$RUN/log.sock" ] || die "syslog listener did not start" "$RUN/listener.log"
 # }}}
