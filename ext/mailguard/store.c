@@ -185,7 +185,7 @@ static void mg_db_drop(void)
 	}
 }
 
-static void mg_db_drain(PGconn *conn, uint64_t deadline, mg_db_result *r);
+static int mg_db_drain(PGconn *conn, uint64_t deadline, mg_db_result *r);
 
 void mg_db_close(void)
 {
@@ -461,24 +461,70 @@ fail:
 
 /* Reads the answers to outcome reports still in flight. On a timeout or a
  * broken connection the connection is dropped (r says why). */
-static void mg_db_drain(PGconn *conn, uint64_t deadline, mg_db_result *r)
+/* Reads the answers to outcome reports still in flight. Returns 0 when
+ * all were read; 1 when the server had ended the session (the connection
+ * is dropped without opening the circuit: the caller connects anew, and
+ * those reports are lost, their mails stay "pending"); -1 when the server
+ * did not answer in time (mg_db_fail()). */
+static int mg_db_drain(PGconn *conn, uint64_t deadline, mg_db_result *r)
 {
 	while (MG_G(db_pending) > 0) {
 		bool timed_out;
 		PGresult *res = mg_db_collect(conn, deadline, &timed_out);
 
 		if (res == NULL) {
-			mg_db_fail(r, timed_out ? "timeout" : "connection",
-				timed_out ? "no answer within mailguard.timeout_ms" : PQerrorMessage(conn));
-			return;
+			if (timed_out) {
+				mg_db_fail(r, "timeout", "no answer within mailguard.timeout_ms");
+				return -1;
+			}
+			mg_db_syslog("reconnect", PQerrorMessage(conn));
+			mg_db_drop();
+			return 1;
 		}
 		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-			/* The report was lost; the connection is fine. */
+			/* The report was lost; the connection may be fine. */
 			mg_db_syslog("outcome", PQresultErrorMessage(res));
 		}
 		PQclear(res);
 		MG_G(db_pending)--;
 	}
+	if (PQstatus(conn) != CONNECTION_OK) {
+		mg_db_syslog("reconnect", PQerrorMessage(conn));
+		mg_db_drop();
+		return 1;
+	}
+	return 0;
+}
+
+/* An idle connection the server has ended (a restart, idle_session_timeout,
+ * pg_terminate_backend()) has its FATAL message and end of file waiting on
+ * the socket: read what is there without waiting and see. Only before a
+ * question is sent, so the mail is never asked twice. */
+static bool mg_db_alive(PGconn *conn)
+{
+	struct pollfd p;
+	int i;
+
+	if (PQstatus(conn) != CONNECTION_OK) {
+		return false;
+	}
+	if (MG_G(db_pending) > 0) {
+		return true;    /* answers are due: mg_db_drain() reads them */
+	}
+	p.fd = PQsocket(conn);
+	p.events = POLLIN;
+	p.revents = 0;
+	if (p.fd < 0) {
+		return false;
+	}
+	/* The FATAL message and the end of file may come in separate reads. */
+	for (i = 0; i < 4 && poll(&p, 1, 0) > 0; i++) {
+		if (!PQconsumeInput(conn) || PQstatus(conn) != CONNECTION_OK) {
+			return false;
+		}
+		p.revents = 0;
+	}
+	return true;
 }
 
 /* Makes sure there is a usable connection for this process: abandons one
@@ -494,16 +540,18 @@ static PGconn *mg_db_ready(uint64_t deadline, mg_db_result *r)
 		mg_db_drop();
 		conn = NULL;
 	}
-	if (conn != NULL && PQstatus(conn) != CONNECTION_OK) {
+	if (conn != NULL && !mg_db_alive(conn)) {
+		mg_db_syslog("reconnect", PQerrorMessage(conn));
 		mg_db_drop();
 		conn = NULL;
 	}
 	if (conn != NULL) {
-		mg_db_drain(conn, deadline, r);
-		conn = MG_G(db_conn);
-		if (conn == NULL) {
+		int d = mg_db_drain(conn, deadline, r);
+
+		if (d < 0) {
 			return NULL;
 		}
+		conn = MG_G(db_conn);
 	}
 	if (conn == NULL) {
 		conn = mg_db_start(deadline, &error, detail, sizeof(detail));

@@ -85,8 +85,9 @@ Warning: mail(): mailguard: mail refused: service unavailable
   delivered '3 server stopped': 1 stamp, 0 trace
   delivered '6 after retry_ms': 1 stamp, 1 trace
   syslog: accept - trace
-  syslog: event=database error=connection
-  syslog: accept db-unavailable db=connection
+  syslog: event=database error=reconnect
+  syslog: event=database error=connect
+  syslog: accept db-unavailable db=connect
   syslog: accept db-unavailable db=backing-off
   syslog: refuse db-unavailable db=backing-off
   syslog: refuse db-unavailable db=backing-off
@@ -109,8 +110,9 @@ Warning: mail(): mailguard: mail refused: service unavailable
   delivered '1 server up': 1 stamp, 1 trace
   delivered '6 after retry_ms': 1 stamp, 1 trace
   syslog: accept - trace
-  syslog: event=database error=connection
-  syslog: refuse db-unavailable db=connection
+  syslog: event=database error=reconnect
+  syslog: event=database error=connect
+  syslog: refuse db-unavailable db=connect
   syslog: refuse db-unavailable db=backing-off
   syslog: refuse db-unavailable db=backing-off
   syslog: refuse db-unavailable db=backing-off
