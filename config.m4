@@ -67,6 +67,8 @@ if test "$PHP_MAILGUARD" != "no"; then
   PHP_NEW_EXTENSION([mailguard], m4_normalize([
       ext/mailguard/mailguard.c
       ext/mailguard/hook.c
+      ext/mailguard/policy.c
+      ext/mailguard/report.c
       ext/mailguard/origin.c
       ext/mailguard/headers.c
       ext/mailguard/scanner.c

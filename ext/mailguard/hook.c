@@ -27,41 +27,14 @@
 #include "ext/standard/php_string.h"
 #include "zend_smart_str.h"
 #include "php_mailguard.h"
+#include "call.h"
 #include "hook.h"
 #include "origin.h"
 #include "headers.h"
-#include "log.h"
+#include "policy.h"
+#include "report.h"
 #include "store.h"
 #include "params.h"
-
-#include <syslog.h>
-
-typedef enum {
-	MG_CHECK_CORE,          /* php_mail() gets exactly `headers`: core's own rule */
-	MG_CHECK_TRIMMED,       /* mbstring ends the block itself: core's rule, trailing blanks aside */
-	MG_CHECK_LEADING        /* imap checks nothing: only a continuation of the stamp line matters */
-} mg_header_check;
-
-typedef struct {
-	const char *function;   /* the PHP function, for the log */
-	int hook;               /* which hook (MG_HOOK_*) */
-	bool own_stamp;         /* the stamp is ours to add: the function bypasses php_mail() */
-	zend_string *block;     /* header block as the MTA reads it, without the stamp */
-	const char *headers;    /* additional headers as core's php_mail() gets them */
-	size_t headers_len;
-	const char *params;     /* mail()'s additional_params, else NULL */
-	size_t params_len;
-	bool params_refused;    /* ... not allowed by mailguard.additional_params */
-	size_t params_rcpts;    /* ... recipients sendmail may take from them */
-	bool want_envelope;     /* mailguard.envelope_sender applies: ask for a -f address */
-	mg_header_check check;  /* how to tell headers that would break the stamp */
-} mg_call;
-
-typedef enum {
-	MG_PASS_MAIL = 0,       /* hand over with the stamp */
-	MG_PASS_UNSTAMPED,      /* hand over as is: core refuses it on its own */
-	MG_REFUSE               /* mailguard refuses, the original is not called */
-} mg_decision;
 
 /* {{{ the hook table */
 static ZEND_NAMED_FUNCTION(mg_mail);
@@ -152,9 +125,9 @@ const char *mg_hook_list(void)
 
 void mg_hook_request_end(void)
 {
-	if (MG_G(depth) > 0) {
-		PG(mail_x_header) = MG_G(saved_x_header);
-		MG_G(depth) = 0;
+	if (MG_G(hook).depth > 0) {
+		PG(mail_x_header) = MG_G(hook).saved_x_header;
+		MG_G(hook).depth = 0;
 	}
 }
 /* }}} */
@@ -196,124 +169,6 @@ static zend_string *mg_block_finish(smart_str *s, const char *headers, size_t he
 	}
 	smart_str_0(s);
 	return s->s != NULL ? s->s : ZSTR_EMPTY_ALLOC();
-}
-/* }}} */
-
-/* {{{ the syslog line */
-
-/* Room for the syslog header "<PRI>Mmm dd hh:mm:ss mailguard[pid]: ". */
-#define MG_LOG_HEADER_ROOM 64
-
-/* Appends one field and remembers where it ended, so an over-long line can
- * be cut between fields rather than inside a quoted value. */
-typedef struct {
-	smart_str s;
-	size_t ends[32];
-	int n;
-} mg_line;
-
-static void mg_line_mark(mg_line *l)
-{
-	if (l->n < (int) (sizeof(l->ends) / sizeof(l->ends[0]))) {
-		l->ends[l->n++] = l->s.s ? ZSTR_LEN(l->s.s) : 0;
-	}
-}
-
-static void mg_line_kv(mg_line *l, const char *key, const char *val, size_t len, size_t cap)
-{
-	mg_log_kv(&l->s, key, val, len, cap);
-	mg_line_mark(l);
-}
-
-static void mg_line_long(mg_line *l, const char *key, zend_long v)
-{
-	mg_log_kv_long(&l->s, key, v);
-	mg_line_mark(l);
-}
-
-static void mg_report(const mg_call *c, const mg_origin *o, const mg_facts *f,
-		const char *verdict, const char *reason, const char *result, const mg_db_result *db, const char *envelope)
-{
-	mg_line l;
-	size_t cap = (size_t) MG_G(log_field_max);
-	size_t budget = (size_t) MG_G(syslog_max_length) - MG_LOG_HEADER_ROOM;
-	char where[32];
-	zend_string *script;
-
-	if (!MG_G(syslog) || MG_G(syslog_socket) == NULL || MG_G(syslog_socket)[0] == '\0') {
-		return;
-	}
-	memset(&l, 0, sizeof(l));
-	snprintf(where, sizeof(where), ":%u", o->line);
-	script = zend_string_concat2(o->script, strlen(o->script), where, strlen(where));
-
-	/* Short, fixed facts first and the customer's header values last, so a
-	 * cut at the line cap loses the least useful part. */
-	mg_line_kv(&l, "verdict", verdict, strlen(verdict), cap);
-	if (reason != NULL) {
-		mg_line_kv(&l, "reason", reason, strlen(reason), cap);
-	}
-	if (result != NULL) {
-		mg_line_kv(&l, "result", result, strlen(result), cap);
-	}
-	if (db != NULL) {
-		if (db->verdict == MG_DB_ACCEPT) {
-			mg_line_kv(&l, "trace", db->trace, strlen(db->trace), cap);
-		} else if (db->verdict == MG_DB_REFUSE && db->detail[0] != '\0') {
-			mg_line_kv(&l, "detail", db->detail, strlen(db->detail), cap);
-		} else if (db->verdict == MG_DB_UNAVAILABLE) {
-			mg_line_kv(&l, "db", db->error, strlen(db->error), cap);
-		}
-	}
-	mg_line_kv(&l, "fn", c->function, strlen(c->function), cap);
-	mg_line_kv(&l, "account", ZSTR_VAL(o->account), ZSTR_LEN(o->account), cap);
-	mg_line_long(&l, "uid", o->uid);
-	mg_line_long(&l, "owner", o->owner);
-	mg_line_long(&l, "rcpts", (zend_long) f->rcpts);
-	if (f->capped) {
-		/* rcpts is an upper bound: the block was not counted whole */
-		mg_line_kv(&l, "capped", "1", 1, cap);
-	}
-	mg_line_kv(&l, "script", ZSTR_VAL(script), ZSTR_LEN(script), cap);
-	mg_line_kv(&l, "entry", o->entry, strlen(o->entry), cap);
-	mg_line_kv(&l, "vhost", o->vhost, o->vhost ? strlen(o->vhost) : 0, cap);
-	mg_line_kv(&l, "client", o->client, o->client ? strlen(o->client) : 0, cap);
-	mg_line_kv(&l, "host", o->host, strlen(o->host), cap);
-	mg_line_kv(&l, "sapi", o->sapi, strlen(o->sapi), cap);
-	mg_line_long(&l, "pid", o->pid);
-	if (c->params != NULL && c->params_len > 0) {
-		mg_line_kv(&l, "params", c->params, c->params_len, cap);
-	}
-	if (envelope != NULL) {
-		mg_line_kv(&l, "envelope", envelope, strlen(envelope), cap);
-	}
-#define MG_KV_SMART(key, field) \
-	mg_line_kv(&l, key, f->field.s ? ZSTR_VAL(f->field.s) : NULL, f->field.s ? ZSTR_LEN(f->field.s) : 0, cap)
-	MG_KV_SMART("from", from);
-	MG_KV_SMART("to", to);
-	MG_KV_SMART("cc", cc);
-	MG_KV_SMART("bcc", bcc);
-	MG_KV_SMART("subject", subject);
-#undef MG_KV_SMART
-
-	if (ZSTR_LEN(l.s.s) > budget) {
-		/* Keep whole fields only, then say that some were dropped. */
-		size_t keep = 0;
-		int i;
-		for (i = 0; i < l.n && l.ends[i] + sizeof(" cut=1") - 1 <= budget; i++) {
-			keep = l.ends[i];
-		}
-		ZSTR_LEN(l.s.s) = keep;
-		smart_str_appendl(&l.s, " cut=1", sizeof(" cut=1") - 1);
-	}
-	smart_str_0(&l.s);
-
-	mg_log_send(MG_G(syslog_socket), MG_G(facility),
-		strcmp(verdict, "accept") == 0 ? LOG_INFO : LOG_WARNING,
-		ZSTR_VAL(l.s.s), ZSTR_LEN(l.s.s), (size_t) MG_G(syslog_max_length));
-
-	smart_str_free(&l.s);
-	zend_string_release(script);
 }
 /* }}} */
 
@@ -392,8 +247,8 @@ static void mg_send(const mg_call *c, bool stamp, const char *trace, const char 
 	 * Forcing it for the length of this call is what makes the stamp
 	 * impossible to switch off; the saved value is put back afterwards (and
 	 * in RSHUTDOWN after a bailout). */
-	if (MG_G(depth)++ == 0) {
-		MG_G(saved_x_header) = saved;
+	if (MG_G(hook).depth++ == 0) {
+		MG_G(hook).saved_x_header = saved;
 	}
 	if (!c->own_stamp) {
 		PG(mail_x_header) = stamp;
@@ -405,99 +260,8 @@ static void mg_send(const mg_call *c, bool stamp, const char *trace, const char 
 			envelope, INTERNAL_FUNCTION_PARAM_PASSTHRU);
 	}
 	PG(mail_x_header) = saved;
-	MG_G(depth)--;
+	MG_G(hook).depth--;
 	smart_str_free(&extra);
-}
-
-/* The warning a script sees: what went wrong, never how (no database
- * detail, no limit values). */
-static const char *mg_refusal_text(const char *reason)
-{
-	static const struct { const char *reason, *text; } texts[] = {
-		{ "forged-stamp", "the additional headers must not contain " MG_STAMP_HEADER },
-		{ "forged-trace", "the additional headers must not contain " MG_TRACE_HEADER },
-		{ "params-refused", "additional parameters not allowed" },
-		{ "headers-too-large", "headers too large" },
-		{ "malformed-headers", "malformed additional headers" },
-		{ "over-quota", "over quota" },
-		{ "blocked", "account blocked" },
-		{ "too-many-recipients", "too many recipients" },
-		{ "unknown-account", "unknown account" },
-		{ "db-unavailable", "service unavailable" },
-		{ "busy", "service unavailable" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
-		if (strcmp(reason, texts[i].reason) == 0) {
-			return texts[i].text;
-		}
-	}
-	return "account not permitted to send mail";
-}
-
-static bool mg_breaks_stamp(const mg_call *c)
-{
-	size_t len = c->headers_len;
-
-	switch (c->check) {
-		case MG_CHECK_CORE:
-			return mg_headers_refused_by_core(c->headers, len);
-		case MG_CHECK_TRIMMED:
-			/* mbstring adds its own line end after the user's headers. */
-			while (len > 0 && isspace((unsigned char) c->headers[len - 1])) {
-				len--;
-			}
-			return mg_headers_refused_by_core(c->headers, len);
-		case MG_CHECK_LEADING:
-			return len > 0 && (c->headers[0] == ' ' || c->headers[0] == '\t');
-	}
-	return true;
-}
-
-static mg_decision mg_decide(const mg_call *c, const mg_facts *f, const char **reason)
-{
-	*reason = NULL;
-	if (f->has_trace) {
-		/* Only mailguard writes the trace id: a script's own would point
-		 * an abuse desk at somebody else's log row. */
-		*reason = "forged-trace";
-		return MG_REFUSE;
-	}
-	if (c->params_refused) {
-		/* Sendmail options or recipients the admin's policy does not
-		 * allow in the fifth argument. */
-		*reason = "params-refused";
-		return MG_REFUSE;
-	}
-	if (f->capped && !MG_G(header_limit_count)) {
-		/* Longer than mailguard.max_header_bytes: not counted at all. */
-		*reason = "headers-too-large";
-		return MG_REFUSE;
-	}
-	if (MG_G(max_rcpts) > 0 && f->rcpts > (size_t) MG_G(max_rcpts)) {
-		*reason = "too-many-recipients";
-		return MG_REFUSE;
-	}
-	if (!MG_G(header)) {
-		return MG_PASS_MAIL;
-	}
-	if (f->has_stamp) {
-		/* A script that writes its own X-PHP-Originating-Script is trying
-		 * to hide where a mail came from: refuse rather than guess which
-		 * of the two a reader would trust. */
-		*reason = "forged-stamp";
-		return MG_REFUSE;
-	}
-	if (mg_breaks_stamp(c)) {
-		/* Core refuses these headers on its own; with the stamp in front,
-		 * a leading space would instead continue the stamp's line. Where
-		 * core sees exactly these headers, let it refuse them with its own
-		 * warning; otherwise refuse here. */
-		*reason = "malformed-headers";
-		return c->check == MG_CHECK_CORE ? MG_PASS_UNSTAMPED : MG_REFUSE;
-	}
-	return MG_PASS_MAIL;
 }
 
 static const char *mg_result(zval *return_value)
@@ -508,160 +272,40 @@ static const char *mg_result(zval *return_value)
 	return Z_TYPE_P(return_value) == IS_TRUE ? "sent" : "failed";
 }
 
-/* {{{ the database's part */
-
-/* One value for mailguard.mail(): valid UTF-8, at most log_field_max
- * bytes, stored in `buf` (freed by the caller). */
-static const char *mg_db_value(smart_str *buf, const char *v, size_t len)
-{
-	if (v == NULL) {
-		return NULL;
-	}
-	mg_db_text(buf, v, len, (size_t) MG_G(log_field_max));
-	smart_str_0(buf);
-	return buf->s != NULL ? ZSTR_VAL(buf->s) : "";
-}
-
-static const char *mg_db_number(char *buf, size_t size, zend_long v)
-{
-	if (v < 0 || v > INT32_MAX) {
-		return NULL;    /* the column is an integer; unknown rather than wrong */
-	}
-	snprintf(buf, size, ZEND_LONG_FMT, v);
-	return buf;
-}
-
-static void mg_db_ask(const mg_call *c, const mg_origin *o, const mg_facts *f, const char *env_from, mg_db_result *r)
-{
-	const char *values[MG_DB_NPARAMS];
-	smart_str text[MG_DB_NPARAMS];
-	char nums[5][24];
-	int i;
-
-	memset(text, 0, sizeof(text));
-#define MG_TEXT(i, v, len) values[i] = mg_db_value(&text[i], v, len)
-#define MG_SMART(i, field) MG_TEXT(i, f->field.s ? ZSTR_VAL(f->field.s) : NULL, f->field.s ? ZSTR_LEN(f->field.s) : 0)
-	MG_TEXT(MG_DB_ACCOUNT, ZSTR_VAL(o->account), ZSTR_LEN(o->account));
-	values[MG_DB_RCPTS] = mg_db_number(nums[0], sizeof(nums[0]), (zend_long) MIN(f->rcpts, (size_t) INT32_MAX));
-	MG_TEXT(MG_DB_FN, c->function, strlen(c->function));
-	values[MG_DB_UID] = mg_db_number(nums[1], sizeof(nums[1]), o->uid);
-	values[MG_DB_OWNER] = mg_db_number(nums[2], sizeof(nums[2]), o->owner);
-	MG_TEXT(MG_DB_SCRIPT, o->script, strlen(o->script));
-	values[MG_DB_LINE] = mg_db_number(nums[3], sizeof(nums[3]), (zend_long) o->line);
-	MG_TEXT(MG_DB_ENTRY, o->entry, strlen(o->entry));
-	MG_TEXT(MG_DB_VHOST, o->vhost, o->vhost ? strlen(o->vhost) : 0);
-	MG_TEXT(MG_DB_CLIENT, o->client, o->client ? strlen(o->client) : 0);
-	MG_TEXT(MG_DB_HOST, o->host, strlen(o->host));
-	values[MG_DB_PID] = mg_db_number(nums[4], sizeof(nums[4]), o->pid);
-	MG_TEXT(MG_DB_SAPI, o->sapi, strlen(o->sapi));
-	MG_SMART(MG_DB_FROM, from);
-	MG_SMART(MG_DB_TO, to);
-	MG_SMART(MG_DB_CC, cc);
-	MG_SMART(MG_DB_BCC, bcc);
-	MG_SMART(MG_DB_SUBJECT, subject);
-#undef MG_SMART
-#undef MG_TEXT
-
-	mg_db_check(values, c->want_envelope, env_from, r);
-
-	for (i = 0; i < MG_DB_NPARAMS; i++) {
-		smart_str_free(&text[i]);
-	}
-}
-
-/* Fail mode "open": the mail goes out unless this process has already sent
- * emergency_cap mails without the database in this clock hour. */
-static bool mg_emergency_allows(void)
-{
-	zend_long hour = (zend_long) (time(NULL) / 3600);
-
-	if (!MG_G(fail_open)) {
-		return false;
-	}
-	if (MG_G(emergency_hour) != hour) {
-		MG_G(emergency_hour) = hour;
-		MG_G(emergency_count) = 0;
-	}
-	if (MG_G(emergency_count) >= MG_G(emergency_cap)) {
-		return false;
-	}
-	MG_G(emergency_count)++;
-	return true;
-}
-/* }}} */
-
-/* Runs the data path of one mail: origin, headers, verdict (mailguard's
- * own checks, then the database's), the original, the log. */
+/* Runs the data path of one mail: collect who sent it, scan its headers,
+ * decide (mailguard's own checks, then the database's), then send or
+ * refuse, and report. */
 static void mg_process(const mg_call *c, zif_handler orig, INTERNAL_FUNCTION_PARAMETERS)
 {
 	mg_origin o;
 	mg_facts f;
-	const char *reason;
-	mg_decision d;
-	mg_db_result db;
-	const mg_db_result *asked = NULL;
-	const char *envelope = NULL;
+	mg_verdict v;
 
 	mg_origin_collect(&o);
 	mg_facts_scan(&f, ZSTR_VAL(c->block), ZSTR_LEN(c->block),
 		(size_t) MG_G(max_header_bytes), (size_t) MG_G(log_field_max));
 	/* "-f a@b c@d" also delivers to c@d: count what the words may add. */
 	f.rcpts += c->params_rcpts;
-	d = mg_decide(c, &f, &reason);
+	mg_policy_decide(c, &o, &f, &v);
 
-	if (d == MG_PASS_MAIL && MG_G(dsn) != NULL && MG_G(dsn)[0] != '\0') {
-		/* The From address the database may make the envelope sender:
-		 * only from a single From field naming one plain mailbox. */
-		char env_from[256];
-		const char *a;
-		size_t al;
-		bool have_from = c->want_envelope && f.from_fields == 1
-			&& mg_params_from_addr(f.from_raw, f.from_raw_len, &a, &al) && al < sizeof(env_from);
-
-		if (have_from) {
-			memcpy(env_from, a, al);
-			env_from[al] = '\0';
-		}
-		mg_db_ask(c, &o, &f, have_from ? env_from : NULL, &db);
-		asked = &db;
-		if (db.verdict == MG_DB_REFUSE) {
-			d = MG_REFUSE;
-			reason = db.reason;
-		} else if (db.verdict == MG_DB_UNAVAILABLE) {
-			reason = "db-unavailable";
-			if (!mg_emergency_allows()) {
-				d = MG_REFUSE;
-			}
-		}
-	}
-
-	switch (d) {
+	switch (v.decision) {
 		case MG_REFUSE:
-			php_error_docref(NULL, E_WARNING, "mailguard: mail refused: %s", mg_refusal_text(reason));
+			php_error_docref(NULL, E_WARNING, "mailguard: mail refused: %s", mg_policy_refusal_text(v.reason));
 			RETVAL_FALSE;
-			mg_report(c, &o, &f, "refuse", reason, NULL, asked, NULL);
+			mg_report_mail(c, &o, &f, &v, "refuse", NULL);
 			break;
 		case MG_PASS_UNSTAMPED:
 			mg_send(c, false, NULL, NULL, orig, INTERNAL_FUNCTION_PARAM_PASSTHRU);
-			mg_report(c, &o, &f, "invalid", reason, mg_result(return_value), asked, NULL);
+			mg_report_mail(c, &o, &f, &v, "invalid", mg_result(return_value));
 			break;
-		case MG_PASS_MAIL: {
-			const char *trace = asked != NULL && db.verdict == MG_DB_ACCEPT && db.trace[0] != '\0' ? db.trace : NULL;
-
-			/* Checked again here: whatever the database says, only a
-			 * plain addr-spec ever reaches the command line. */
-			if (trace != NULL && c->want_envelope && db.envelope[0] != '\0'
-					&& mg_params_addr_spec(db.envelope, strlen(db.envelope))) {
-				envelope = db.envelope;
-			}
-			mg_send(c, MG_G(header) || (!c->own_stamp && PG(mail_x_header)), trace, envelope, orig,
+		case MG_PASS_MAIL:
+			mg_send(c, MG_G(header) || (!c->own_stamp && PG(mail_x_header)), v.trace, v.envelope, orig,
 				INTERNAL_FUNCTION_PARAM_PASSTHRU);
-			if (trace != NULL) {
-				mg_db_outcome(trace, !EG(exception) && Z_TYPE_P(return_value) == IS_TRUE);
+			if (v.trace != NULL) {
+				mg_db_outcome(v.trace, !EG(exception) && Z_TYPE_P(return_value) == IS_TRUE);
 			}
-			mg_report(c, &o, &f, "accept", reason, mg_result(return_value), asked, envelope);
+			mg_report_mail(c, &o, &f, &v, "accept", mg_result(return_value));
 			break;
-		}
 	}
 	mg_facts_free(&f);
 	mg_origin_free(&o);

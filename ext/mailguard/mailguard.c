@@ -24,8 +24,6 @@
 #include "store.h"
 #include "params.h"
 
-#include <libpq-fe.h>
-
 ZEND_DECLARE_MODULE_GLOBALS(mailguard)
 
 /* {{{ INI validators: every setting is PHP_INI_SYSTEM and checked here. The
@@ -389,16 +387,8 @@ static PHP_MINIT_FUNCTION(mailguard)
 	mg_dsn_redact();
 	mg_hook_install();
 	/* Never connect here: this process forks the workers. */
-	if (MG_G(dsn) != NULL && MG_G(dsn)[0] != '\0') {
-		char *err = NULL;
-		PQconninfoOption *opts = PQconninfoParse(MG_G(dsn), &err);
-
-		if (opts == NULL) {
-			zend_error(E_WARNING, "mailguard: mailguard.dsn cannot be parsed; every mail takes the fail mode");
-			PQfreemem(err);
-		} else {
-			PQconninfoFree(opts);
-		}
+	if (mg_db_configured() && !mg_db_dsn_parses()) {
+		zend_error(E_WARNING, "mailguard: mailguard.dsn cannot be parsed; every mail takes the fail mode");
 	}
 	return SUCCESS;
 }
@@ -443,9 +433,9 @@ static PHP_MINFO_FUNCTION(mailguard)
 	php_info_print_table_row(2, "mailguard support", "enabled");
 	php_info_print_table_row(2, "Version", PHP_MAILGUARD_VERSION);
 	php_info_print_table_row(2, "Hooked functions", mg_hook_list());
-	snprintf(buf, sizeof(buf), "%d", PQlibVersion());
+	snprintf(buf, sizeof(buf), "%d", mg_db_libpq_version());
 	php_info_print_table_row(2, "libpq version", buf);
-	php_info_print_table_row(2, "Quota database", MG_G(dsn) != NULL && MG_G(dsn)[0] != '\0' ? "configured" : "not configured");
+	php_info_print_table_row(2, "Quota database", mg_db_configured() ? "configured" : "not configured");
 	php_info_print_table_end();
 
 	DISPLAY_INI_ENTRIES();

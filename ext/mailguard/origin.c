@@ -23,42 +23,39 @@
 #include <pwd.h>
 #include <unistd.h>
 
-/* Per-process caches. An FPM worker changes uid after MINIT, so the user
- * name is looked up on first use and again whenever the euid differs. */
-static uid_t mg_user_euid = (uid_t) -1;
-static char mg_user_name[64];
-static pid_t mg_host_pid = 0;
-static char mg_host_name[256];
-
 static const char *mg_effective_user(uid_t euid)
 {
-	if (mg_user_euid != euid || mg_user_name[0] == '\0') {
+	mg_origin_cache *c = &MG_G(origin);
+
+	if (c->user_euid != euid || c->user_name[0] == '\0') {
 		struct passwd pw, *res = NULL;
 		char buf[1024];
 
 		if (getpwuid_r(euid, &pw, buf, sizeof(buf), &res) == 0 && res != NULL
-				&& strlen(res->pw_name) < sizeof(mg_user_name)) {
-			strcpy(mg_user_name, res->pw_name);
+				&& strlen(res->pw_name) < sizeof(c->user_name)) {
+			strcpy(c->user_name, res->pw_name);
 		} else {
-			snprintf(mg_user_name, sizeof(mg_user_name), "uid%lu", (unsigned long) euid);
+			snprintf(c->user_name, sizeof(c->user_name), "uid%lu", (unsigned long) euid);
 		}
-		mg_user_euid = euid;
+		c->user_euid = euid;
 	}
-	return mg_user_name;
+	return c->user_name;
 }
 
 static const char *mg_host(void)
 {
+	mg_origin_cache *c = &MG_G(origin);
+
 	/* Looked up once per process: a web node's name does not change under
 	 * a running worker. */
-	if (mg_host_pid != getpid()) {
-		if (gethostname(mg_host_name, sizeof(mg_host_name) - 1) != 0) {
-			mg_host_name[0] = '\0';
+	if (c->host_pid != getpid()) {
+		if (gethostname(c->host_name, sizeof(c->host_name) - 1) != 0) {
+			c->host_name[0] = '\0';
 		}
-		mg_host_name[sizeof(mg_host_name) - 1] = '\0';
-		mg_host_pid = getpid();
+		c->host_name[sizeof(c->host_name) - 1] = '\0';
+		c->host_pid = getpid();
 	}
-	return mg_host_name;
+	return c->host_name;
 }
 
 /* The SAPI's own view of the request (FastCGI params, Apache's

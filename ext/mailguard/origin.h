@@ -13,6 +13,16 @@
 /* Who sent a mail and from where: everything is taken from the process,
  * the engine and the SAPI, never from values a script can overwrite
  * ($_SERVER, putenv()). */
+/* Per-process look-ups (origin.c's part of the module globals). An FPM
+ * worker changes uid after MINIT, so the user name is looked up on first
+ * use and again whenever the euid differs; the host name once per pid. */
+typedef struct {
+	uid_t user_euid;        /* user_name is this euid's, valid when user_name[0] */
+	char user_name[64];
+	pid_t host_pid;         /* host_name was read by this pid */
+	char host_name[256];
+} mg_origin_cache;
+
 typedef struct {
 	zend_string *account;   /* mailguard.account, else the effective user name */
 	zend_long uid;          /* effective uid of the process */

@@ -22,7 +22,13 @@ extern zend_module_entry mailguard_module_entry;
 
 #include <sys/types.h>
 
-struct pg_conn;
+/* Each part of the data path owns its state; the module globals hold the
+ * settings (every one PHP_INI_SYSTEM, see mailguard.c) and one sub-struct
+ * per owner, declared in the owner's header. */
+#include "hook.h"
+#include "origin.h"
+#include "store.h"
+#include "policy.h"
 
 ZEND_BEGIN_MODULE_GLOBALS(mailguard)
 	bool header;                /* mailguard.header: stamp every mail */
@@ -36,25 +42,18 @@ ZEND_BEGIN_MODULE_GLOBALS(mailguard)
 	zend_long max_header_bytes; /* mailguard.max_header_bytes: 0 = no limit */
 	bool header_limit_count;    /* mailguard.header_limit_action = count (else refuse) */
 	zend_long max_rcpts;        /* mailguard.max_rcpts: per mail, 0 = no limit */
-	int params_policy;
-	bool envelope_sender;       /* mailguard.envelope_sender: ask the database for -f */          /* mailguard.additional_params, an mg_params_policy */
+	int params_policy;          /* mailguard.additional_params, an mg_params_policy */
+	bool envelope_sender;       /* mailguard.envelope_sender: ask the database for -f */
 	char *dsn;                  /* mailguard.dsn: libpq conninfo, "" = no database */
 	zend_long timeout_ms;       /* mailguard.timeout_ms: connect + query deadline */
 	zend_long retry_ms;         /* mailguard.retry_ms: back-off after a failure */
 	bool fail_open;             /* mailguard.fail_mode = open */
 	zend_long emergency_cap;    /* mailguard.emergency_cap: mails/hour/process, fail open */
 	const char *synchronous_commit; /* mailguard.synchronous_commit, NULL = the server's */
-	struct pg_conn *db_conn;    /* this worker's connection, or NULL */
-	pid_t db_pid;               /* ... opened by this pid */
-	uid_t db_euid;              /* ... under this euid */
-	uint64_t db_retry_at;       /* circuit open until then (monotonic ms), 0 = closed */
-	int db_pending;             /* outcome reports whose answer is still unread */
-	char db_outcome_trace[40];  /* accepted mail whose outcome is not yet reported, "" = none */
-	bool db_outcome_sent;       /* ... and its outcome */
-	zend_long emergency_hour;   /* the clock hour emergency_count counts in */
-	zend_long emergency_count;  /* mails sent without the database this hour */
-	uint32_t depth;             /* hooked calls in progress in this request */
-	bool saved_x_header;        /* PG(mail_x_header) before the outermost stamp */
+	mg_store_state store;       /* store.c: this worker's connection */
+	mg_emergency_state emergency; /* policy.c: mails sent without the database */
+	mg_hook_state hook;         /* hook.c: hooked calls in progress */
+	mg_origin_cache origin;     /* origin.c: per-process look-ups */
 ZEND_END_MODULE_GLOBALS(mailguard)
 
 ZEND_EXTERN_MODULE_GLOBALS(mailguard)

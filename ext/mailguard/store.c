@@ -34,7 +34,7 @@
 #include "zend_smart_str.h"
 #include "php_mailguard.h"
 #include "store.h"
-#include "log.h"
+#include "report.h"
 
 #include <libpq-fe.h>
 #include <fcntl.h>
@@ -50,6 +50,14 @@ extern char **environ;
  * them where nothing can be (a planted root.crt or .pgpass could otherwise
  * make every connection fail and the fail mode decide). */
 #define MG_DB_NO_FILE "/nonexistent/mailguard/none"
+
+/* The positional parameters of mailguard.mail(), in order. */
+enum {
+	MG_DB_ACCOUNT, MG_DB_RCPTS, MG_DB_FN, MG_DB_UID, MG_DB_OWNER, MG_DB_SCRIPT,
+	MG_DB_LINE, MG_DB_ENTRY, MG_DB_VHOST, MG_DB_CLIENT, MG_DB_HOST, MG_DB_PID,
+	MG_DB_SAPI, MG_DB_FROM, MG_DB_TO, MG_DB_CC, MG_DB_BCC, MG_DB_SUBJECT,
+	MG_DB_NPARAMS
+};
 
 /* $19/$20: the outcome of this process's previous accepted mail, if not
  * yet reported: it rides along with the next question, so a mail costs one
@@ -109,43 +117,46 @@ static int mg_db_wait(int fd, bool for_write, uint64_t deadline)
 }
 /* }}} */
 
-/* {{{ syslog for database trouble: the detail goes here, never to userland */
-static void mg_db_syslog(const char *error, const char *detail)
-{
-	smart_str s = {0};
-	size_t len;
-
-	if (!MG_G(syslog) || MG_G(syslog_socket) == NULL || MG_G(syslog_socket)[0] == '\0') {
-		return;
-	}
-	mg_log_kv(&s, "event", ZEND_STRL("database"), 0);
-	mg_log_kv(&s, "error", error, strlen(error), 0);
-	if (detail != NULL) {
-		/* libpq's messages end in a newline and may span lines */
-		len = strlen(detail);
-		while (len > 0 && (detail[len - 1] == '\n' || detail[len - 1] == ' ')) {
-			len--;
-		}
-		mg_log_kv(&s, "detail", detail, len, (size_t) MG_G(log_field_max) * 2);
-	}
-	mg_log_kv_long(&s, "pid", (zend_long) getpid());
-	smart_str_0(&s);
-	mg_log_send(MG_G(syslog_socket), MG_G(facility), LOG_ERR, ZSTR_VAL(s.s), ZSTR_LEN(s.s),
-		(size_t) MG_G(syslog_max_length));
-	smart_str_free(&s);
-}
-/* }}} */
-
 /* {{{ the connection's life */
 
 /* libpq prints server notices (and the FATAL a server sends when it shuts
- * down) on stderr by default: the customer's output. Syslog instead. */
+ * down) on stderr by default: the customer's output. They go to syslog
+ * instead, but not from here: this runs inside libpq, with the customer's
+ * environment hidden (mg_db_env_hide()), and building a line takes request
+ * memory, whose failure (memory_limit) would be a bailout that longjmps
+ * through libpq. So the message is only copied into a fixed buffer, and
+ * mg_db_notices() logs it once libpq has returned. */
 static void mg_db_notice(void *arg, const char *message)
 {
 	(void) arg;
-	mg_db_syslog("notice", message);
+	if (MG_G(store).notice[0] != '\0') {
+		MG_G(store).notices_lost++;
+		return;
+	}
+	strlcpy(MG_G(store).notice, message, sizeof(MG_G(store).notice));
 }
 
+static void mg_db_notices(void)
+{
+	if (MG_G(store).notice[0] != '\0') {
+		mg_report_db_event("notice", MG_G(store).notice);
+		MG_G(store).notice[0] = '\0';
+	}
+	if (MG_G(store).notices_lost > 0) {
+		char n[32];
+
+		snprintf(n, sizeof(n), "%u more", MG_G(store).notices_lost);
+		mg_report_db_event("notice", n);
+		MG_G(store).notices_lost = 0;
+	}
+}
+
+/* Whether the connection was opened by this process under this euid. A
+ * forked child, or a worker whose euid changed, must not talk on it. */
+static bool mg_db_owned(void)
+{
+	return MG_G(store).conn != NULL && MG_G(store).pid == getpid() && MG_G(store).euid == geteuid();
+}
 
 /* Lets go of a connection that this process must not talk on: its socket
  * is shared with the process that opened it. /dev/null takes the socket's
@@ -169,18 +180,20 @@ static void mg_db_abandon(PGconn *conn)
 
 static void mg_db_drop(void)
 {
-	PGconn *conn = MG_G(db_conn);
+	PGconn *conn = MG_G(store).conn;
 
 	if (conn == NULL) {
 		return;
 	}
-	MG_G(db_conn) = NULL;
-	MG_G(db_pending) = 0;
-	if (MG_G(db_pid) == getpid() && MG_G(db_euid) == geteuid()) {
+	if (mg_db_owned()) {
+		MG_G(store).conn = NULL;
+		MG_G(store).pending = 0;
 		PQfinish(conn);
 	} else {
+		MG_G(store).conn = NULL;
+		MG_G(store).pending = 0;
 		/* Also forget the other process's unreported outcome. */
-		MG_G(db_outcome_trace)[0] = '\0';
+		MG_G(store).outcome_trace[0] = '\0';
 		mg_db_abandon(conn);
 	}
 }
@@ -193,11 +206,12 @@ void mg_db_close(void)
 	 * due: closing on an unread answer makes the server lose the
 	 * connection before it commits the report. */
 	mg_db_report();
-	if (MG_G(db_conn) != NULL && MG_G(db_pid) == getpid() && MG_G(db_euid) == geteuid()) {
+	if (mg_db_owned()) {
 		mg_db_result r;
-		mg_db_drain(MG_G(db_conn), mg_now_ms() + (uint64_t) MG_G(timeout_ms), &r);
+		mg_db_drain(MG_G(store).conn, mg_now_ms() + (uint64_t) MG_G(timeout_ms), &r);
 	}
 	mg_db_drop();
+	mg_db_notices();
 }
 
 /* A failure: drop the connection and answer "unavailable" without trying
@@ -206,9 +220,9 @@ static void mg_db_fail(mg_db_result *r, const char *error, const char *detail)
 {
 	r->verdict = MG_DB_UNAVAILABLE;
 	r->error = error;
-	mg_db_syslog(error, detail);
+	mg_report_db_event(error, detail);
 	mg_db_drop();
-	MG_G(db_retry_at) = mg_now_ms() + (uint64_t) MG_G(retry_ms);
+	MG_G(store).retry_at = mg_now_ms() + (uint64_t) MG_G(retry_ms);
 }
 
 /* Runs a libpq call that reads the environment with the environment the
@@ -395,6 +409,68 @@ static PGconn *mg_db_start(uint64_t deadline, const char **error, char *detail, 
 }
 /* }}} */
 
+/* {{{ text for the database */
+static size_t mg_utf8_len(const unsigned char *p, size_t avail)
+{
+	unsigned char c = p[0];
+	size_t n, i;
+	uint32_t cp;
+
+	if (c < 0x80) {
+		return c == 0 ? 0 : 1;
+	} else if (c >= 0xc2 && c <= 0xdf) {
+		n = 2; cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3; cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4; cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (avail < n) {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80) {
+			return 0;
+		}
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff))) {
+		return 0;
+	}
+	return n;
+}
+
+static void mg_db_text(smart_str *s, const char *v, size_t len, size_t cap)
+{
+	const unsigned char *p = (const unsigned char *) v;
+	size_t i = 0, out = 0;
+
+	while (i < len) {
+		size_t n = mg_utf8_len(p + i, len - i);
+		char esc[5];
+
+		if (n == 0) {
+			snprintf(esc, sizeof(esc), "\\x%02x", p[i]);
+			if (cap != 0 && out + 4 > cap) {
+				break;
+			}
+			smart_str_appendl(s, esc, 4);
+			out += 4;
+			i++;
+			continue;
+		}
+		if (cap != 0 && out + n > cap) {
+			break;
+		}
+		smart_str_appendl(s, v + i, n);
+		out += n;
+		i += n;
+	}
+}
+/* }}} */
+
 /* {{{ one query on the non-blocking connection */
 
 /* Sends the buffered query out; false on timeout or error. */
@@ -468,7 +544,7 @@ fail:
  * did not answer in time (mg_db_fail()). */
 static int mg_db_drain(PGconn *conn, uint64_t deadline, mg_db_result *r)
 {
-	while (MG_G(db_pending) > 0) {
+	while (MG_G(store).pending > 0) {
 		bool timed_out;
 		PGresult *res = mg_db_collect(conn, deadline, &timed_out);
 
@@ -477,19 +553,19 @@ static int mg_db_drain(PGconn *conn, uint64_t deadline, mg_db_result *r)
 				mg_db_fail(r, "timeout", "no answer within mailguard.timeout_ms");
 				return -1;
 			}
-			mg_db_syslog("reconnect", PQerrorMessage(conn));
+			mg_report_db_event("reconnect", PQerrorMessage(conn));
 			mg_db_drop();
 			return 1;
 		}
 		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 			/* The report was lost; the connection may be fine. */
-			mg_db_syslog("outcome", PQresultErrorMessage(res));
+			mg_report_db_event("outcome", PQresultErrorMessage(res));
 		}
 		PQclear(res);
-		MG_G(db_pending)--;
+		MG_G(store).pending--;
 	}
 	if (PQstatus(conn) != CONNECTION_OK) {
-		mg_db_syslog("reconnect", PQerrorMessage(conn));
+		mg_report_db_event("reconnect", PQerrorMessage(conn));
 		mg_db_drop();
 		return 1;
 	}
@@ -508,7 +584,7 @@ static bool mg_db_alive(PGconn *conn)
 	if (PQstatus(conn) != CONNECTION_OK) {
 		return false;
 	}
-	if (MG_G(db_pending) > 0) {
+	if (MG_G(store).pending > 0) {
 		return true;    /* answers are due: mg_db_drain() reads them */
 	}
 	p.fd = PQsocket(conn);
@@ -532,16 +608,16 @@ static bool mg_db_alive(PGconn *conn)
  * to outcome reports still in flight, connects if needed. */
 static PGconn *mg_db_ready(uint64_t deadline, mg_db_result *r)
 {
-	PGconn *conn = MG_G(db_conn);
+	PGconn *conn = MG_G(store).conn;
 	const char *error;
 	char detail[512];
 
-	if (conn != NULL && (MG_G(db_pid) != getpid() || MG_G(db_euid) != geteuid())) {
+	if (conn != NULL && !mg_db_owned()) {
 		mg_db_drop();
 		conn = NULL;
 	}
 	if (conn != NULL && !mg_db_alive(conn)) {
-		mg_db_syslog("reconnect", PQerrorMessage(conn));
+		mg_report_db_event("reconnect", PQerrorMessage(conn));
 		mg_db_drop();
 		conn = NULL;
 	}
@@ -551,7 +627,7 @@ static PGconn *mg_db_ready(uint64_t deadline, mg_db_result *r)
 		if (d < 0) {
 			return NULL;
 		}
-		conn = MG_G(db_conn);
+		conn = MG_G(store).conn;
 	}
 	if (conn == NULL) {
 		conn = mg_db_start(deadline, &error, detail, sizeof(detail));
@@ -559,10 +635,10 @@ static PGconn *mg_db_ready(uint64_t deadline, mg_db_result *r)
 			mg_db_fail(r, error, detail);
 			return NULL;
 		}
-		MG_G(db_conn) = conn;
-		MG_G(db_pid) = getpid();
-		MG_G(db_euid) = geteuid();
-		MG_G(db_pending) = 0;
+		MG_G(store).conn = conn;
+		MG_G(store).pid = getpid();
+		MG_G(store).euid = geteuid();
+		MG_G(store).pending = 0;
 	}
 	return conn;
 }
@@ -572,7 +648,7 @@ static void mg_db_copy(char *dst, size_t size, const char *src)
 	snprintf(dst, size, "%s", src != NULL ? src : "");
 }
 
-void mg_db_check(const char *const fields[MG_DB_NPARAMS], bool envelope, const char *env_from, mg_db_result *r)
+static void mg_db_check(const char *const fields[MG_DB_NPARAMS], bool envelope, const char *env_from, mg_db_result *r)
 {
 	uint64_t now = mg_now_ms();
 	uint64_t deadline = now + (uint64_t) MG_G(timeout_ms);
@@ -584,8 +660,8 @@ void mg_db_check(const char *const fields[MG_DB_NPARAMS], bool envelope, const c
 	int nparams = envelope ? MG_DB_NPARAMS + 3 : MG_DB_NPARAMS + 2;
 
 	memset(r, 0, sizeof(*r));
-	if (MG_G(db_retry_at) != 0 && now < MG_G(db_retry_at)
-			&& (MG_G(db_conn) == NULL || MG_G(db_pid) != getpid())) {
+	if (MG_G(store).retry_at != 0 && now < MG_G(store).retry_at
+			&& !mg_db_owned()) {
 		r->verdict = MG_DB_UNAVAILABLE;
 		r->error = "backing-off";
 		return;
@@ -596,10 +672,10 @@ void mg_db_check(const char *const fields[MG_DB_NPARAMS], bool envelope, const c
 	}
 	/* After mg_db_ready(): a connection inherited from another process
 	 * takes that process's unreported outcome with it. */
-	reporting = MG_G(db_outcome_trace)[0] != '\0';
+	reporting = MG_G(store).outcome_trace[0] != '\0';
 	memcpy(values, fields, sizeof(fields[0]) * MG_DB_NPARAMS);
-	values[MG_DB_NPARAMS] = reporting ? MG_G(db_outcome_trace) : NULL;
-	values[MG_DB_NPARAMS + 1] = reporting ? (MG_G(db_outcome_sent) ? "sent" : "failed") : NULL;
+	values[MG_DB_NPARAMS] = reporting ? MG_G(store).outcome_trace : NULL;
+	values[MG_DB_NPARAMS + 1] = reporting ? (MG_G(store).outcome_sent ? "sent" : "failed") : NULL;
 	values[MG_DB_NPARAMS + 2] = env_from;
 	/* The unnamed statement: nothing is prepared on the server, so this
 	 * works behind a pooler in transaction mode. */
@@ -621,13 +697,13 @@ void mg_db_check(const char *const fields[MG_DB_NPARAMS], bool envelope, const c
 		 * for this mail. */
 		r->verdict = MG_DB_UNAVAILABLE;
 		r->error = "query";
-		mg_db_syslog("query", PQresultStatus(res) == PGRES_TUPLES_OK ? "unexpected result shape" : PQresultErrorMessage(res));
+		mg_report_db_event("query", PQresultStatus(res) == PGRES_TUPLES_OK ? "unexpected result shape" : PQresultErrorMessage(res));
 		PQclear(res);
 		return;
 	}
-	MG_G(db_retry_at) = 0;
+	MG_G(store).retry_at = 0;
 	if (reporting) {
-		MG_G(db_outcome_trace)[0] = '\0';
+		MG_G(store).outcome_trace[0] = '\0';
 	}
 	mg_db_copy(r->reason, sizeof(r->reason), PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1));
 	mg_db_copy(r->detail, sizeof(r->detail), PQgetisnull(res, 0, 2) ? NULL : PQgetvalue(res, 0, 2));
@@ -652,95 +728,123 @@ void mg_db_outcome(const char *trace, bool sent)
 	 * the server now would cost the mail() call a second round trip. An
 	 * outcome still unreported is replaced: the database keeps that mail
 	 * "pending". */
-	snprintf(MG_G(db_outcome_trace), sizeof(MG_G(db_outcome_trace)), "%s", trace);
-	MG_G(db_outcome_sent) = sent;
+	snprintf(MG_G(store).outcome_trace, sizeof(MG_G(store).outcome_trace), "%s", trace);
+	MG_G(store).outcome_sent = sent;
 }
 
 void mg_db_report(void)
 {
-	PGconn *conn = MG_G(db_conn);
+	PGconn *conn = MG_G(store).conn;
 	const char *values[2];
 	int sent;
 	uint64_t deadline = mg_now_ms() + (uint64_t) MG_G(timeout_ms);
 
-	if (MG_G(db_outcome_trace)[0] == '\0' || conn == NULL || MG_G(db_pid) != getpid()
-			|| MG_G(db_euid) != geteuid() || PQstatus(conn) != CONNECTION_OK) {
+	if (MG_G(store).outcome_trace[0] == '\0' || !mg_db_owned() || PQstatus(conn) != CONNECTION_OK) {
 		return;
 	}
 	/* PQsendQueryParams() copies the values into its buffer. */
-	values[0] = MG_G(db_outcome_trace);
-	values[1] = MG_G(db_outcome_sent) ? "sent" : "failed";
+	values[0] = MG_G(store).outcome_trace;
+	values[1] = MG_G(store).outcome_sent ? "sent" : "failed";
 	sent = PQsendQueryParams(conn, mg_db_outcome_sql, 2, NULL, values, NULL, NULL, 0);
-	MG_G(db_outcome_trace)[0] = '\0';
+	MG_G(store).outcome_trace[0] = '\0';
 	if (!sent
 			|| !mg_db_flush(conn, deadline)) {
-		mg_db_syslog("outcome", PQerrorMessage(conn));
+		mg_report_db_event("outcome", PQerrorMessage(conn));
 		mg_db_drop();
 		return;
 	}
 	/* The answer is read before the next question (mg_db_ready()). */
-	MG_G(db_pending)++;
+	MG_G(store).pending++;
+	mg_db_notices();
 }
 /* }}} */
 
-/* {{{ text for the database */
-static size_t mg_utf8_len(const unsigned char *p, size_t avail)
-{
-	unsigned char c = p[0];
-	size_t n, i;
-	uint32_t cp;
+/* {{{ the question about one mail */
 
-	if (c < 0x80) {
-		return c == 0 ? 0 : 1;
-	} else if (c >= 0xc2 && c <= 0xdf) {
-		n = 2; cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3; cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4; cp = c & 0x07;
-	} else {
-		return 0;
+/* One value for mailguard.mail(): valid UTF-8, at most log_field_max
+ * bytes, stored in `buf` (freed by the caller). */
+static const char *mg_db_value(smart_str *buf, const char *v, size_t len)
+{
+	if (v == NULL) {
+		return NULL;
 	}
-	if (avail < n) {
-		return 0;
-	}
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80) {
-			return 0;
-		}
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff))) {
-		return 0;
-	}
-	return n;
+	mg_db_text(buf, v, len, (size_t) MG_G(log_field_max));
+	smart_str_0(buf);
+	return buf->s != NULL ? ZSTR_VAL(buf->s) : "";
 }
 
-void mg_db_text(smart_str *s, const char *v, size_t len, size_t cap)
+static const char *mg_db_number(char *buf, size_t size, zend_long v)
 {
-	const unsigned char *p = (const unsigned char *) v;
-	size_t i = 0, out = 0;
-
-	while (i < len) {
-		size_t n = mg_utf8_len(p + i, len - i);
-		char esc[5];
-
-		if (n == 0) {
-			snprintf(esc, sizeof(esc), "\\x%02x", p[i]);
-			if (cap != 0 && out + 4 > cap) {
-				break;
-			}
-			smart_str_appendl(s, esc, 4);
-			out += 4;
-			i++;
-			continue;
-		}
-		if (cap != 0 && out + n > cap) {
-			break;
-		}
-		smart_str_appendl(s, v + i, n);
-		out += n;
-		i += n;
+	if (v < 0 || v > INT32_MAX) {
+		return NULL;    /* the column is an integer; unknown rather than wrong */
 	}
+	snprintf(buf, size, ZEND_LONG_FMT, v);
+	return buf;
+}
+
+void mg_db_ask(const mg_call *c, const mg_origin *o, const mg_facts *f, const char *env_from, mg_db_result *r)
+{
+	const char *values[MG_DB_NPARAMS];
+	smart_str text[MG_DB_NPARAMS];
+	char nums[5][24];
+	int i;
+
+	memset(text, 0, sizeof(text));
+#define MG_TEXT(i, v, len) values[i] = mg_db_value(&text[i], v, len)
+#define MG_CSTR(i, v) MG_TEXT(i, v, (v) != NULL ? strlen(v) : 0)
+#define MG_SMART(i, field) MG_TEXT(i, f->field.s ? ZSTR_VAL(f->field.s) : NULL, f->field.s ? ZSTR_LEN(f->field.s) : 0)
+	MG_TEXT(MG_DB_ACCOUNT, ZSTR_VAL(o->account), ZSTR_LEN(o->account));
+	values[MG_DB_RCPTS] = mg_db_number(nums[0], sizeof(nums[0]), (zend_long) MIN(f->rcpts, (size_t) INT32_MAX));
+	MG_CSTR(MG_DB_FN, c->function);
+	values[MG_DB_UID] = mg_db_number(nums[1], sizeof(nums[1]), o->uid);
+	values[MG_DB_OWNER] = mg_db_number(nums[2], sizeof(nums[2]), o->owner);
+	MG_CSTR(MG_DB_SCRIPT, o->script);
+	values[MG_DB_LINE] = mg_db_number(nums[3], sizeof(nums[3]), (zend_long) o->line);
+	MG_CSTR(MG_DB_ENTRY, o->entry);
+	MG_TEXT(MG_DB_VHOST, o->vhost, o->vhost ? strlen(o->vhost) : 0);
+	MG_TEXT(MG_DB_CLIENT, o->client, o->client ? strlen(o->client) : 0);
+	MG_CSTR(MG_DB_HOST, o->host);
+	values[MG_DB_PID] = mg_db_number(nums[4], sizeof(nums[4]), o->pid);
+	MG_CSTR(MG_DB_SAPI, o->sapi);
+	MG_SMART(MG_DB_FROM, from);
+	MG_SMART(MG_DB_TO, to);
+	MG_SMART(MG_DB_CC, cc);
+	MG_SMART(MG_DB_BCC, bcc);
+	MG_SMART(MG_DB_SUBJECT, subject);
+#undef MG_SMART
+#undef MG_CSTR
+#undef MG_TEXT
+
+	mg_db_check(values, c->want_envelope, env_from, r);
+	mg_db_notices();
+
+	for (i = 0; i < MG_DB_NPARAMS; i++) {
+		smart_str_free(&text[i]);
+	}
+}
+/* }}} */
+
+/* {{{ configuration */
+bool mg_db_configured(void)
+{
+	return MG_G(dsn) != NULL && MG_G(dsn)[0] != '\0';
+}
+
+int mg_db_libpq_version(void)
+{
+	return PQlibVersion();
+}
+
+bool mg_db_dsn_parses(void)
+{
+	char *err = NULL;
+	PQconninfoOption *opts = PQconninfoParse(MG_G(dsn), &err);
+
+	if (opts == NULL) {
+		PQfreemem(err);
+		return false;
+	}
+	PQconninfoFree(opts);
+	return true;
 }
 /* }}} */

@@ -10,8 +10,29 @@
 #ifndef MAILGUARD_STORE_H
 #define MAILGUARD_STORE_H
 
-/* The PostgreSQL side: one call of mailguard.mail() per mail, over one
- * connection per worker process, within mailguard.timeout_ms. */
+/* The PostgreSQL side: everything about the database. One call of
+ * mailguard.mail() per mail, over one connection per worker process,
+ * within mailguard.timeout_ms. */
+
+#include <stdint.h>
+#include "call.h"
+#include "origin.h"
+#include "headers.h"
+
+struct pg_conn;
+
+/* store.c's part of the module globals: this worker's connection. */
+typedef struct {
+	struct pg_conn *conn;   /* this worker's connection, or NULL */
+	pid_t pid;              /* ... opened by this pid */
+	uid_t euid;             /* ... under this euid */
+	uint64_t retry_at;      /* circuit open until then (monotonic ms), 0 = closed */
+	int pending;            /* outcome reports whose answer is still unread */
+	char outcome_trace[40]; /* accepted mail whose outcome is not yet reported, "" = none */
+	bool outcome_sent;      /* ... and its outcome */
+	char notice[512];       /* a libpq notice not yet logged (see mg_db_notice()) */
+	uint32_t notices_lost;  /* ... and how many more came before it was */
+} mg_store_state;
 
 typedef enum {
 	MG_DB_ACCEPT,       /* within quota: send, with the trace id */
@@ -28,20 +49,22 @@ typedef struct {
 	char envelope[256]; /* accepted, envelope asked: the -f address, "" = none */
 } mg_db_result;
 
-/* The positional parameters of mailguard.mail(), in order. */
-enum {
-	MG_DB_ACCOUNT, MG_DB_RCPTS, MG_DB_FN, MG_DB_UID, MG_DB_OWNER, MG_DB_SCRIPT,
-	MG_DB_LINE, MG_DB_ENTRY, MG_DB_VHOST, MG_DB_CLIENT, MG_DB_HOST, MG_DB_PID,
-	MG_DB_SAPI, MG_DB_FROM, MG_DB_TO, MG_DB_CC, MG_DB_BCC, MG_DB_SUBJECT,
-	MG_DB_NPARAMS
-};
+/* Whether mailguard.dsn names a database: mails are asked about. */
+bool mg_db_configured(void);
 
-/* Asks the database about one mail. values[i] are NUL-terminated valid
- * UTF-8 (see mg_db_text()) or NULL. Never blocks past the deadline. */
-/* One question: mailguard.mail() with these values. With `envelope` set,
- * mailguard.envelope() is asked in the same statement, with env_from (the
- * From address, may be NULL) for an accepted mail. */
-void mg_db_check(const char *const values[MG_DB_NPARAMS], bool envelope, const char *env_from, mg_db_result *r);
+/* libpq's version number, for phpinfo(). */
+int mg_db_libpq_version(void);
+
+/* At startup (MINIT): whether libpq can parse mailguard.dsn. Never
+ * connects: this process forks the workers. */
+bool mg_db_dsn_parses(void);
+
+/* Asks the database about one mail: mailguard.mail() with the call's,
+ * the origin's and the headers' facts, each as valid UTF-8 capped at
+ * log_field_max. With env_from set (the From address, for
+ * mailguard.envelope_sender), mailguard.envelope() is asked in the same
+ * statement. Never blocks past the deadline. */
+void mg_db_ask(const mg_call *c, const mg_origin *o, const mg_facts *f, const char *env_from, mg_db_result *r);
 
 /* Notes what happened to an accepted mail. The report goes to the database
  * with the next mail's question, or with mg_db_report(). */
@@ -50,11 +73,6 @@ void mg_db_outcome(const char *trace, bool sent);
 /* Sends a noted outcome now, without waiting for the answer (which is read
  * before the next question). For the end of a request and of the process. */
 void mg_db_report(void);
-
-/* Appends `len` bytes of untrusted data as valid UTF-8 text of at most
- * `cap` bytes: NUL and invalid sequences become \xNN, cut at a character
- * boundary. */
-void mg_db_text(smart_str *s, const char *v, size_t len, size_t cap);
 
 /* Closes this process's connection (MSHUTDOWN); abandons one inherited
  * from another process without talking on it. */
