@@ -34,6 +34,7 @@ typedef struct mg_call {
 	size_t params_rcpts;    /* ... recipients sendmail may take from them */
 	bool want_envelope;     /* mailguard.envelope_sender applies: ask for a -f address */
 	mg_header_check check;  /* how to tell headers that would break the stamp */
+	const char *eol;        /* the line end the function writes between header lines */
 } mg_call;
 
 #endif

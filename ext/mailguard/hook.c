@@ -172,6 +172,19 @@ static zend_string *mg_block_finish(smart_str *s, const char *headers, size_t he
 }
 /* }}} */
 
+/* A call with no fifth argument and nothing forced: each hook then fills
+ * in what it has. Core joins header lines with CRLF unless
+ * mail.mixed_lf_and_crlf asks for bare LF; lines mailguard adds use the
+ * same. */
+static void mg_call_init(mg_call *c, const char *function, int hook, mg_header_check check)
+{
+	memset(c, 0, sizeof(*c));
+	c->function = function;
+	c->hook = hook;
+	c->check = check;
+	c->eol = PG(mail_mixed_lf_and_crlf) ? "\n" : "\r\n";
+}
+
 /* {{{ one mail */
 
 /* Calls the original with the additional headers argument replaced by
@@ -192,7 +205,7 @@ static void mg_call_rewritten(const mg_call *c, const char *extra, size_t extra_
 	if (extra == NULL) {
 		h = NULL;
 	} else if (c->headers_len > 0) {
-		h = zend_string_concat3(extra, extra_len, "\n", 1, c->headers, c->headers_len);
+		h = zend_string_concat3(extra, extra_len, c->eol, strlen(c->eol), c->headers, c->headers_len);
 	} else {
 		h = zend_string_init(extra, extra_len, 0);
 	}
@@ -227,8 +240,12 @@ static void mg_send(const mg_call *c, bool stamp, const char *trace, const char 
 {
 	bool saved = PG(mail_x_header);
 	smart_str extra = {0};
+	/* Core's stamp names the owner of the entry script; where
+	 * mailguard.stamp_uid names another uid, mailguard writes the stamp
+	 * itself, in core's format and place, and core writes none. */
+	bool own = c->own_stamp || (stamp && mg_origin_stamp_uid() != mg_origin_core_uid());
 
-	if (c->own_stamp && stamp) {
+	if (own && stamp) {
 		zend_string *v = mg_origin_stamp_value();
 		smart_str_appends(&extra, MG_STAMP_HEADER ": ");
 		smart_str_append(&extra, v);
@@ -236,7 +253,7 @@ static void mg_send(const mg_call *c, bool stamp, const char *trace, const char 
 	}
 	if (trace != NULL) {
 		if (extra.s != NULL) {
-			smart_str_appendc(&extra, '\n');
+			smart_str_appends(&extra, c->eol);
 		}
 		smart_str_appends(&extra, MG_TRACE_HEADER ": ");
 		smart_str_appends(&extra, trace);
@@ -251,7 +268,7 @@ static void mg_send(const mg_call *c, bool stamp, const char *trace, const char 
 		MG_G(hook).saved_x_header = saved;
 	}
 	if (!c->own_stamp) {
-		PG(mail_x_header) = stamp;
+		PG(mail_x_header) = stamp && !own;
 	}
 	if (extra.s == NULL && envelope == NULL) {
 		orig(INTERNAL_FUNCTION_PARAM_PASSTHRU);
@@ -290,9 +307,11 @@ static void mg_process(const mg_call *c, zif_handler orig, INTERNAL_FUNCTION_PAR
 
 	switch (v.decision) {
 		case MG_REFUSE:
-			php_error_docref(NULL, E_WARNING, "mailguard: mail refused: %s", mg_policy_refusal_text(v.reason));
-			RETVAL_FALSE;
+			/* Recorded first: the warning runs the script's error handler,
+			 * which may never return (E_USER_ERROR, a memory or time limit). */
 			mg_report_mail(c, &o, &f, &v, "refuse", NULL);
+			RETVAL_FALSE;
+			php_error_docref(NULL, E_WARNING, "mailguard: mail refused: %s", mg_policy_refusal_text(v.reason));
 			break;
 		case MG_PASS_UNSTAMPED:
 			mg_send(c, false, NULL, NULL, orig, INTERNAL_FUNCTION_PARAM_PASSTHRU);
@@ -342,9 +361,7 @@ static void mg_mail_common(const char *function, int hook, zif_handler orig, mg_
 
 	mg_block_field(&block, "To", to, to_len, true);
 	mg_block_field(&block, "Subject", subject, subject_len, true);
-	c.function = function;
-	c.hook = hook;
-	c.own_stamp = false;
+	mg_call_init(&c, function, hook, check);
 	c.params = extra_cmd != NULL ? ZSTR_VAL(extra_cmd) : NULL;
 	c.params_len = extra_cmd != NULL ? ZSTR_LEN(extra_cmd) : 0;
 	c.params_refused = mg_params_check(c.params, c.params_len, (mg_params_policy) MG_G(params_policy), &pf) != 0;
@@ -356,7 +373,6 @@ static void mg_mail_common(const char *function, int hook, zif_handler orig, mg_
 	c.headers = headers != NULL ? ZSTR_VAL(headers) : NULL;
 	c.headers_len = headers != NULL ? ZSTR_LEN(headers) : 0;
 	c.block = mg_block_finish(&block, c.headers, c.headers_len);
-	c.check = check;
 
 	mg_process(&c, orig, INTERNAL_FUNCTION_PARAM_PASSTHRU);
 
@@ -463,18 +479,10 @@ static ZEND_NAMED_FUNCTION(mg_error_log)
 		mg_block_field(&block, "To", ZEND_STRL("(null)"), false);
 	}
 	mg_block_field(&block, "Subject", ZEND_STRL("PHP error_log message"), false);
-	c.function = "error_log";
-	c.hook = MG_HOOK_ERROR_LOG;
-	c.own_stamp = false;
-	c.params = NULL;
-	c.params_len = 0;
-	c.params_refused = false;
-	c.want_envelope = false;
-	c.params_rcpts = 0;
+	mg_call_init(&c, "error_log", MG_HOOK_ERROR_LOG, MG_CHECK_CORE);
 	c.headers = hdrs;
 	c.headers_len = hdrs != NULL ? strlen(hdrs) : 0;
 	c.block = mg_block_finish(&block, c.headers, c.headers_len);
-	c.check = MG_CHECK_CORE;
 
 	mg_process(&c, MG_ORIG(MG_HOOK_ERROR_LOG), INTERNAL_FUNCTION_PARAM_PASSTHRU);
 
@@ -512,20 +520,15 @@ static ZEND_NAMED_FUNCTION(mg_imap_mail)
 		mg_block_field(&block, "Bcc", ZSTR_VAL(bcc), ZSTR_LEN(bcc), false);
 	}
 	mg_block_field(&block, "Subject", ZSTR_VAL(subject), ZSTR_LEN(subject), false);
-	c.function = "imap_mail";
-	c.hook = MG_HOOK_IMAP_MAIL;
-	c.params = NULL;
-	c.params_len = 0;
-	c.params_refused = false;
-	c.want_envelope = false;
-	c.params_rcpts = 0;
+	mg_call_init(&c, "imap_mail", MG_HOOK_IMAP_MAIL, MG_CHECK_LEADING);
 	/* imap does not go through php_mail(): the stamp is prepended to the
-	 * additional headers here, in core's format. */
+	 * additional headers here, in core's format, and joined as imap joins
+	 * its own lines. */
 	c.own_stamp = true;
+	c.eol = "\n";
 	c.headers = headers != NULL ? ZSTR_VAL(headers) : NULL;
 	c.headers_len = headers != NULL ? ZSTR_LEN(headers) : 0;
 	c.block = mg_block_finish(&block, c.headers, c.headers_len);
-	c.check = MG_CHECK_LEADING;
 
 	mg_process(&c, MG_ORIG(MG_HOOK_IMAP_MAIL), INTERNAL_FUNCTION_PARAM_PASSTHRU);
 

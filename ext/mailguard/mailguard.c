@@ -22,7 +22,9 @@
 #include "hook.h"
 #include "log.h"
 #include "store.h"
+#include "report.h"
 #include "params.h"
+#include "origin.h"
 
 ZEND_DECLARE_MODULE_GLOBALS(mailguard)
 
@@ -201,6 +203,40 @@ static ZEND_INI_MH(OnUpdateMgLimitAction)
 	return SUCCESS;
 }
 
+static ZEND_INI_MH(OnUpdateMgMisconfiguration)
+{
+	if (!mg_ini_stage_ok(stage, false)) {
+		return FAILURE;
+	}
+	if (zend_string_equals_literal(new_value, "refuse")) {
+		MG_G(misconfig_fail_mode) = false;
+	} else if (zend_string_equals_literal(new_value, "fail_mode")) {
+		MG_G(misconfig_fail_mode) = true;
+	} else {
+		return mg_ini_invalid(entry, stage);
+	}
+	return SUCCESS;
+}
+
+static ZEND_INI_MH(OnUpdateMgStampUid)
+{
+	static const struct { const char *name; mg_stamp_uid_rule rule; } names[] = {
+		{ "auto", MG_STAMP_UID_AUTO }, { "owner", MG_STAMP_UID_OWNER }, { "process", MG_STAMP_UID_PROCESS },
+	};
+	size_t i;
+
+	if (!mg_ini_stage_ok(stage, false)) {
+		return FAILURE;
+	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (zend_string_equals_cstr(new_value, names[i].name, strlen(names[i].name))) {
+			MG_G(stamp_uid) = (int) names[i].rule;
+			return SUCCESS;
+		}
+	}
+	return mg_ini_invalid(entry, stage);
+}
+
 static ZEND_INI_MH(OnUpdateMgParams)
 {
 	static const struct { const char *name; mg_params_policy policy; } names[] = {
@@ -306,6 +342,7 @@ static const zend_long mg_rcpts_bounds[2] = {0, 100000000};
 PHP_INI_BEGIN()
 	STD_PHP_INI_BOOLEAN("mailguard.header", "1", PHP_INI_SYSTEM, OnUpdateMgBool,
 		header, zend_mailguard_globals, mailguard_globals)
+	ZEND_INI_ENTRY("mailguard.stamp_uid", "auto", PHP_INI_SYSTEM, OnUpdateMgStampUid)
 	STD_PHP_INI_ENTRY("mailguard.account", "", PHP_INI_SYSTEM, OnUpdateMgAccount,
 		account, zend_mailguard_globals, mailguard_globals)
 	STD_PHP_INI_BOOLEAN("mailguard.syslog", "1", PHP_INI_SYSTEM, OnUpdateMgBool,
@@ -325,6 +362,7 @@ PHP_INI_BEGIN()
 	ZEND_INI_ENTRY3_EX("mailguard.retry_ms", "10000", PHP_INI_SYSTEM, OnUpdateMgRange,
 		(void *) XtOffsetOf(zend_mailguard_globals, retry_ms), MG_GLOBALS_ARG, (void *) mg_retry_bounds, NULL)
 	ZEND_INI_ENTRY("mailguard.fail_mode", "open", PHP_INI_SYSTEM, OnUpdateMgFailMode)
+	ZEND_INI_ENTRY("mailguard.misconfiguration", "refuse", PHP_INI_SYSTEM, OnUpdateMgMisconfiguration)
 	ZEND_INI_ENTRY3_EX("mailguard.emergency_cap", "20", PHP_INI_SYSTEM, OnUpdateMgRange,
 		(void *) XtOffsetOf(zend_mailguard_globals, emergency_cap), MG_GLOBALS_ARG, (void *) mg_cap_bounds, NULL)
 	ZEND_INI_ENTRY("mailguard.synchronous_commit", "default", PHP_INI_SYSTEM, OnUpdateMgSyncCommit)
@@ -387,8 +425,20 @@ static PHP_MINIT_FUNCTION(mailguard)
 	mg_dsn_redact();
 	mg_hook_install();
 	/* Never connect here: this process forks the workers. */
-	if (mg_db_configured() && !mg_db_dsn_parses()) {
-		zend_error(E_WARNING, "mailguard: mailguard.dsn cannot be parsed; every mail takes the fail mode");
+	if (mg_db_configured()) {
+		switch (mg_db_dsn_check()) {
+			case MG_DSN_UNPARSABLE:
+				zend_error(E_WARNING, "mailguard: mailguard.dsn cannot be parsed; every mail is %s",
+					MG_G(misconfig_fail_mode) ? "decided by the fail mode" : "refused");
+				break;
+			case MG_DSN_HOST_NAME:
+				zend_error(E_WARNING, "mailguard: mailguard.dsn names a host by name, whose lookup no deadline bounds; "
+					"give its address in hostaddr=; until then every mail is %s",
+					MG_G(misconfig_fail_mode) ? "decided by the fail mode" : "refused");
+				break;
+			case MG_DSN_OK:
+				break;
+		}
 	}
 	return SUCCESS;
 }
@@ -436,6 +486,11 @@ static PHP_MINFO_FUNCTION(mailguard)
 	snprintf(buf, sizeof(buf), "%d", mg_db_libpq_version());
 	php_info_print_table_row(2, "libpq version", buf);
 	php_info_print_table_row(2, "Quota database", mg_db_configured() ? "configured" : "not configured");
+	if (mg_db_configured()) {
+		php_info_print_table_row(2, "Quota database state", mg_db_state_name());
+	}
+	snprintf(buf, sizeof(buf), ZEND_ULONG_FMT, mg_report_dropped());
+	php_info_print_table_row(2, "Log lines dropped by this process", buf);
 	php_info_print_table_end();
 
 	DISPLAY_INI_ENTRIES();

@@ -122,11 +122,37 @@ void mg_origin_free(mg_origin *o)
 	memset(o, 0, sizeof(*o));
 }
 
+zend_long mg_origin_core_uid(void)
+{
+	return mg_script_owner();
+}
+
+zend_long mg_origin_stamp_uid(void)
+{
+	switch ((mg_stamp_uid_rule) MG_G(stamp_uid)) {
+		case MG_STAMP_UID_OWNER:
+			return mg_script_owner();
+		case MG_STAMP_UID_PROCESS:
+			return (zend_long) geteuid();
+		case MG_STAMP_UID_AUTO:
+			break;
+	}
+	/* mod_php runs every customer as the web server's user: the file's
+	 * owner is the only fact that tells them apart. Everywhere else the
+	 * process runs as the customer (an FPM pool, suPHP, the CLI), and a
+	 * file's owner is whoever wrote it: another customer's file, run
+	 * through a symlink or an auto_prepend_file, must not name them. */
+	if (sapi_module.name != NULL && strcmp(sapi_module.name, "apache2handler") == 0) {
+		return mg_script_owner();
+	}
+	return (zend_long) geteuid();
+}
+
 zend_string *mg_origin_stamp_value(void)
 {
 	const char *file = zend_get_executed_filename();
 	zend_string *base = php_basename(file, strlen(file), NULL, 0);
-	zend_string *v = zend_strpprintf(0, ZEND_LONG_FMT ":%s", mg_script_owner(), ZSTR_VAL(base));
+	zend_string *v = zend_strpprintf(0, ZEND_LONG_FMT ":%s", mg_origin_stamp_uid(), ZSTR_VAL(base));
 
 	zend_string_release(base);
 	return v;

@@ -39,7 +39,19 @@ typedef struct {
 
 void mg_origin_collect(mg_origin *o);
 void mg_origin_free(mg_origin *o);
-/* The X-PHP-Originating-Script value in core's format: "<uid>:<basename>". */
+/* Whose uid the stamp names (mailguard.stamp_uid). */
+typedef enum {
+	MG_STAMP_UID_AUTO = 0,  /* apache2handler: the owner; any other SAPI: the process */
+	MG_STAMP_UID_OWNER,     /* the owner of the entry script, as core's php_getuid() */
+	MG_STAMP_UID_PROCESS    /* the effective uid of the process that sends */
+} mg_stamp_uid_rule;
+
+/* The uid core's own stamp would name (php_getuid()). */
+zend_long mg_origin_core_uid(void);
+/* The uid mailguard's stamp names, by mailguard.stamp_uid. */
+zend_long mg_origin_stamp_uid(void);
+/* The X-PHP-Originating-Script value in core's format: "<uid>:<basename>",
+ * with mg_origin_stamp_uid(). */
 zend_string *mg_origin_stamp_value(void);
 
 #endif

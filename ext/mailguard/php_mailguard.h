@@ -29,9 +29,11 @@ extern zend_module_entry mailguard_module_entry;
 #include "origin.h"
 #include "store.h"
 #include "policy.h"
+#include "report.h"
 
 ZEND_BEGIN_MODULE_GLOBALS(mailguard)
 	bool header;                /* mailguard.header: stamp every mail */
+	int stamp_uid;              /* mailguard.stamp_uid, an mg_stamp_uid_rule */
 	char *account;              /* mailguard.account: "" = effective user name */
 	bool syslog;                /* mailguard.syslog: one line per mail */
 	char *syslog_facility;      /* mailguard.syslog_facility, as written */
@@ -48,12 +50,14 @@ ZEND_BEGIN_MODULE_GLOBALS(mailguard)
 	zend_long timeout_ms;       /* mailguard.timeout_ms: connect + query deadline */
 	zend_long retry_ms;         /* mailguard.retry_ms: back-off after a failure */
 	bool fail_open;             /* mailguard.fail_mode = open */
+	bool misconfig_fail_mode;   /* mailguard.misconfiguration = fail_mode (else refuse) */
 	zend_long emergency_cap;    /* mailguard.emergency_cap: mails/hour/process, fail open */
 	const char *synchronous_commit; /* mailguard.synchronous_commit, NULL = the server's */
 	mg_store_state store;       /* store.c: this worker's connection */
 	mg_emergency_state emergency; /* policy.c: mails sent without the database */
 	mg_hook_state hook;         /* hook.c: hooked calls in progress */
 	mg_origin_cache origin;     /* origin.c: per-process look-ups */
+	mg_report_state report;     /* report.c: lines the socket did not take */
 ZEND_END_MODULE_GLOBALS(mailguard)
 
 ZEND_EXTERN_MODULE_GLOBALS(mailguard)

@@ -34,6 +34,7 @@ const char *mg_policy_refusal_text(const char *reason)
 		{ "unknown-account", "unknown account" },
 		{ "db-unavailable", "service unavailable" },
 		{ "busy", "service unavailable" },
+		{ "db-misconfigured", "service unavailable" },
 	};
 	size_t i;
 
@@ -170,6 +171,14 @@ void mg_policy_decide(const mg_call *c, const mg_origin *o, const mg_facts *f, m
 			v->reason = v->db.reason;
 			break;
 		case MG_DB_UNAVAILABLE:
+			if (v->db.misconfigured && !MG_G(misconfig_fail_mode)) {
+				/* A customer forgotten in pg_hba/pg_ident, a role or
+				 * database that does not exist: not an outage to ride
+				 * out unmetered. */
+				v->decision = MG_REFUSE;
+				v->reason = "db-misconfigured";
+				break;
+			}
 			v->reason = "db-unavailable";
 			if (!mg_emergency_allows()) {
 				v->decision = MG_REFUSE;

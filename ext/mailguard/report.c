@@ -68,12 +68,21 @@ static void mg_line_long(mg_line *l, const char *key, zend_long v)
 	mg_line_mark(l);
 }
 
-/* Cuts the line to the cap (whole fields only, then " cut=1"), sends it,
- * and frees it. */
+/* Cuts the line to the cap (whole fields only, then " cut=1"), says how
+ * many earlier lines the socket did not take (" dropped=N", kept whatever
+ * the cut), sends it, and frees it. A line that is not taken either
+ * (receiver's queue full, no socket) is counted for the next one. */
 static void mg_line_send(mg_line *l, int severity)
 {
 	size_t budget = (size_t) MG_G(syslog_max_length) - MG_LOG_HEADER_ROOM;
+	zend_ulong dropped = MG_G(report).dropped;
+	char tail[48];
+	size_t tail_len = 0;
 
+	if (dropped > 0) {
+		tail_len = (size_t) snprintf(tail, sizeof(tail), " dropped=" ZEND_ULONG_FMT, dropped);
+		budget = budget > tail_len ? budget - tail_len : 0;
+	}
 	if (l->s.s != NULL && ZSTR_LEN(l->s.s) > budget) {
 		size_t keep = 0;
 		int i;
@@ -84,10 +93,23 @@ static void mg_line_send(mg_line *l, int severity)
 		ZSTR_LEN(l->s.s) = keep;
 		smart_str_appendl(&l->s, " cut=1", sizeof(" cut=1") - 1);
 	}
+	if (tail_len > 0) {
+		smart_str_appendl(&l->s, tail, tail_len);
+	}
 	smart_str_0(&l->s);
-	mg_log_send(MG_G(syslog_socket), MG_G(facility), severity,
-		ZSTR_VAL(l->s.s), ZSTR_LEN(l->s.s), (size_t) MG_G(syslog_max_length));
+	if (mg_log_send(MG_G(syslog_socket), MG_G(facility), severity,
+			ZSTR_VAL(l->s.s), ZSTR_LEN(l->s.s), (size_t) MG_G(syslog_max_length)) == 0) {
+		MG_G(report).dropped -= dropped;
+	} else {
+		MG_G(report).dropped++;
+		MG_G(report).dropped_total++;
+	}
 	smart_str_free(&l->s);
+}
+
+zend_ulong mg_report_dropped(void)
+{
+	return MG_G(report).dropped_total;
 }
 
 void mg_report_mail(const mg_call *c, const mg_origin *o, const mg_facts *f, const mg_verdict *v,

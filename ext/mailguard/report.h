@@ -20,6 +20,12 @@
 #include "headers.h"
 #include "policy.h"
 
+/* report.c's part of the module globals. */
+typedef struct {
+	zend_ulong dropped;         /* lines the socket did not take since the last that it did */
+	zend_ulong dropped_total;   /* ... and since this process started */
+} mg_report_state;
+
 /* One line for one mail. `verdict` is the log's word (accept, refuse,
  * invalid); `result` what the original handler returned (sent, failed,
  * error), NULL when it was not called. */
@@ -30,5 +36,8 @@ void mg_report_mail(const mg_call *c, const mg_origin *o, const mg_facts *f, con
  * server's or libpq's message (which may name hosts, roles and sockets:
  * syslog only, never the script). detail may be NULL. */
 void mg_report_db_event(const char *error, const char *detail);
+
+/* Lines the syslog socket did not take in this process (for phpinfo). */
+zend_ulong mg_report_dropped(void);
 
 #endif

@@ -37,6 +37,7 @@
 #include "report.h"
 
 #include <libpq-fe.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <syslog.h>
@@ -119,21 +120,31 @@ static int mg_db_wait(int fd, bool for_write, uint64_t deadline)
 
 /* {{{ the connection's life */
 
-/* libpq prints server notices (and the FATAL a server sends when it shuts
- * down) on stderr by default: the customer's output. They go to syslog
- * instead, but not from here: this runs inside libpq, with the customer's
- * environment hidden (mg_db_env_hide()), and building a line takes request
- * memory, whose failure (memory_limit) would be a bailout that longjmps
- * through libpq. So the message is only copied into a fixed buffer, and
- * mg_db_notices() logs it once libpq has returned. */
-static void mg_db_notice(void *arg, const char *message)
+/* libpq prints server notices (and the FATAL a server sends when it ends
+ * an idle session) on stderr by default: the customer's output. They go
+ * to syslog instead, but not from here: this runs inside libpq, with the
+ * customer's environment hidden (mg_db_env_hide()), and building a line
+ * takes request memory, whose failure (memory_limit) would be a bailout
+ * that longjmps through libpq. So the message is only copied into a fixed
+ * buffer, and mg_db_notices() logs it once libpq has returned.
+ *
+ * A FATAL (or PANIC) arriving while no query runs is how the server says
+ * it ended the session (restart, idle_session_timeout,
+ * pg_terminate_backend()); libpq hands it to the notice receiver, and the
+ * end of file may not have been read yet. It marks the session ended. */
+static void mg_db_notice(void *arg, const PGresult *res)
 {
+	const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+
 	(void) arg;
+	if (severity != NULL && (strcmp(severity, "FATAL") == 0 || strcmp(severity, "PANIC") == 0)) {
+		MG_G(store).ended = true;
+	}
 	if (MG_G(store).notice[0] != '\0') {
 		MG_G(store).notices_lost++;
 		return;
 	}
-	strlcpy(MG_G(store).notice, message, sizeof(MG_G(store).notice));
+	strlcpy(MG_G(store).notice, PQresultErrorMessage(res), sizeof(MG_G(store).notice));
 }
 
 static void mg_db_notices(void)
@@ -214,13 +225,72 @@ void mg_db_close(void)
 	mg_db_notices();
 }
 
+/* Whether a failure says the configuration is wrong rather than the
+ * database being away: the DSN itself, or the server refusing this client
+ * by name (authentication, pg_hba, a role or database that does not
+ * exist, no CONNECT privilege). The server's refusal arrives as a FATAL
+ * during start-up; its SQLSTATE is not available from libpq at that
+ * point, so the text decides, with the FATALs of a server that is
+ * starting, stopping or full counted as unavailability. */
+static bool mg_db_is_misconfiguration(const char *error, const char *detail)
+{
+	static const char *const transient[] = {
+		"starting up", "shutting down", "recovery mode", "not yet accepting connections",
+		"not accepting connections", "too many clients", "connection slots are reserved",
+		"terminating connection",
+	};
+	size_t i;
+
+	if (strcmp(error, "invalid-dsn") == 0 || strcmp(error, "host-name") == 0) {
+		return true;
+	}
+	if (strcmp(error, "connect") != 0 || detail == NULL) {
+		return false;
+	}
+	if (strstr(detail, "no password supplied") != NULL) {
+		return true;        /* libpq's own: the server wants a password the DSN lacks */
+	}
+	if (strstr(detail, "FATAL:") == NULL) {
+		return false;       /* no server answered: refused, no socket, reset */
+	}
+	for (i = 0; i < sizeof(transient) / sizeof(transient[0]); i++) {
+		if (strstr(detail, transient[i]) != NULL) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The same for an error answer to the question: the role may not run the
+ * function, the schema or function is missing (42xxx, 3F000), or the
+ * session's authorization is wrong (28xxx, 0Pxxx). */
+static bool mg_db_is_misconfigured_answer(const PGresult *res)
+{
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+	return state != NULL && (strncmp(state, "42", 2) == 0 || strncmp(state, "3F", 2) == 0
+		|| strncmp(state, "3D", 2) == 0 || strncmp(state, "28", 2) == 0 || strncmp(state, "0P", 2) == 0
+		|| strncmp(state, "0L", 2) == 0);
+}
+
+/* An outcome to remember for phpinfo() and for the back-off: the database
+ * answered, did not, or refused this configuration. */
+static void mg_db_state(mg_db_result *r, mg_db_state_kind state)
+{
+	MG_G(store).state = state;
+	r->misconfigured = state == MG_DB_STATE_MISCONFIGURED;
+}
+
 /* A failure: drop the connection and answer "unavailable" without trying
- * until retry_ms have passed. */
+ * until retry_ms have passed. A misconfiguration is logged as such. */
 static void mg_db_fail(mg_db_result *r, const char *error, const char *detail)
 {
+	bool mis = mg_db_is_misconfiguration(error, detail);
+
 	r->verdict = MG_DB_UNAVAILABLE;
-	r->error = error;
-	mg_report_db_event(error, detail);
+	r->error = mis ? "misconfigured" : error;
+	mg_db_state(r, mis ? MG_DB_STATE_MISCONFIGURED : MG_DB_STATE_UNAVAILABLE);
+	mg_report_db_event(r->error, detail);
 	mg_db_drop();
 	MG_G(store).retry_at = mg_now_ms() + (uint64_t) MG_G(retry_ms);
 }
@@ -293,6 +363,11 @@ static PGconn *mg_db_start(uint64_t deadline, const char **error, char *detail, 
 	PGconn *conn;
 
 	*error = NULL;
+	if (mg_db_dsn_check() == MG_DSN_HOST_NAME) {
+		*error = "host-name";
+		snprintf(detail, detail_size, "mailguard.dsn names a host by name and gives no hostaddr");
+		return NULL;
+	}
 	opts = PQconninfoParse(MG_G(dsn), &err);
 	if (opts == NULL) {
 		/* The parser's message names keywords, never values. */
@@ -364,7 +439,7 @@ static PGconn *mg_db_start(uint64_t deadline, const char **error, char *detail, 
 		snprintf(detail, detail_size, "out of memory");
 		return NULL;
 	}
-	PQsetNoticeProcessor(conn, mg_db_notice, NULL);
+	PQsetNoticeReceiver(conn, mg_db_notice, NULL);
 	if (PQstatus(conn) == CONNECTION_BAD) {
 		*error = "connect";
 		snprintf(detail, detail_size, "%s", PQerrorMessage(conn));
@@ -398,7 +473,7 @@ static PGconn *mg_db_start(uint64_t deadline, const char **error, char *detail, 
 			return NULL;
 		}
 	}
-	PQsetNoticeProcessor(conn, mg_db_notice, NULL);
+	PQsetNoticeReceiver(conn, mg_db_notice, NULL);
 	if (PQsetnonblocking(conn, 1) != 0) {
 		*error = "connect";
 		snprintf(detail, detail_size, "%s", PQerrorMessage(conn));
@@ -574,18 +649,16 @@ static int mg_db_drain(PGconn *conn, uint64_t deadline, mg_db_result *r)
 
 /* An idle connection the server has ended (a restart, idle_session_timeout,
  * pg_terminate_backend()) has its FATAL message and end of file waiting on
- * the socket: read what is there without waiting and see. Only before a
- * question is sent, so the mail is never asked twice. */
+ * the socket: read what is there without waiting and see. Only when no
+ * answer is due (after mg_db_drain()), and only before a question is sent,
+ * so the mail is never asked twice. */
 static bool mg_db_alive(PGconn *conn)
 {
 	struct pollfd p;
 	int i;
 
-	if (PQstatus(conn) != CONNECTION_OK) {
+	if (PQstatus(conn) != CONNECTION_OK || MG_G(store).ended) {
 		return false;
-	}
-	if (MG_G(store).pending > 0) {
-		return true;    /* answers are due: mg_db_drain() reads them */
 	}
 	p.fd = PQsocket(conn);
 	p.events = POLLIN;
@@ -595,12 +668,12 @@ static bool mg_db_alive(PGconn *conn)
 	}
 	/* The FATAL message and the end of file may come in separate reads. */
 	for (i = 0; i < 4 && poll(&p, 1, 0) > 0; i++) {
-		if (!PQconsumeInput(conn) || PQstatus(conn) != CONNECTION_OK) {
+		if (!PQconsumeInput(conn) || PQstatus(conn) != CONNECTION_OK || MG_G(store).ended) {
 			return false;
 		}
 		p.revents = 0;
 	}
-	return true;
+	return !MG_G(store).ended;
 }
 
 /* Makes sure there is a usable connection for this process: abandons one
@@ -616,18 +689,20 @@ static PGconn *mg_db_ready(uint64_t deadline, mg_db_result *r)
 		mg_db_drop();
 		conn = NULL;
 	}
-	if (conn != NULL && !mg_db_alive(conn)) {
-		mg_report_db_event("reconnect", PQerrorMessage(conn));
-		mg_db_drop();
-		conn = NULL;
-	}
 	if (conn != NULL) {
+		/* Answers still due first: a session that ended after the last
+		 * outcome report has that answer, then its FATAL, waiting. */
 		int d = mg_db_drain(conn, deadline, r);
 
 		if (d < 0) {
 			return NULL;
 		}
 		conn = MG_G(store).conn;
+	}
+	if (conn != NULL && !mg_db_alive(conn)) {
+		mg_report_db_event("reconnect", MG_G(store).ended ? "the server ended the session" : PQerrorMessage(conn));
+		mg_db_drop();
+		conn = NULL;
 	}
 	if (conn == NULL) {
 		conn = mg_db_start(deadline, &error, detail, sizeof(detail));
@@ -639,6 +714,7 @@ static PGconn *mg_db_ready(uint64_t deadline, mg_db_result *r)
 		MG_G(store).pid = getpid();
 		MG_G(store).euid = geteuid();
 		MG_G(store).pending = 0;
+		MG_G(store).ended = false;
 	}
 	return conn;
 }
@@ -664,6 +740,7 @@ static void mg_db_check(const char *const fields[MG_DB_NPARAMS], bool envelope, 
 			&& !mg_db_owned()) {
 		r->verdict = MG_DB_UNAVAILABLE;
 		r->error = "backing-off";
+		r->misconfigured = MG_G(store).state == MG_DB_STATE_MISCONFIGURED;
 		return;
 	}
 	conn = mg_db_ready(deadline, r);
@@ -696,12 +773,14 @@ static void mg_db_check(const char *const fields[MG_DB_NPARAMS], bool envelope, 
 		 * statement timeout): the connection stays, the fail mode decides
 		 * for this mail. */
 		r->verdict = MG_DB_UNAVAILABLE;
-		r->error = "query";
-		mg_report_db_event("query", PQresultStatus(res) == PGRES_TUPLES_OK ? "unexpected result shape" : PQresultErrorMessage(res));
+		r->error = mg_db_is_misconfigured_answer(res) ? "misconfigured" : "query";
+		mg_db_state(r, strcmp(r->error, "misconfigured") == 0 ? MG_DB_STATE_MISCONFIGURED : MG_DB_STATE_UNAVAILABLE);
+		mg_report_db_event(r->error, PQresultStatus(res) == PGRES_TUPLES_OK ? "unexpected result shape" : PQresultErrorMessage(res));
 		PQclear(res);
 		return;
 	}
 	MG_G(store).retry_at = 0;
+	MG_G(store).state = MG_DB_STATE_CONNECTED;
 	if (reporting) {
 		MG_G(store).outcome_trace[0] = '\0';
 	}
@@ -830,21 +909,77 @@ bool mg_db_configured(void)
 	return MG_G(dsn) != NULL && MG_G(dsn)[0] != '\0';
 }
 
+const char *mg_db_state_name(void)
+{
+	switch (MG_G(store).state) {
+		case MG_DB_STATE_CONNECTED: return "answering";
+		case MG_DB_STATE_UNAVAILABLE: return "unavailable (see syslog)";
+		case MG_DB_STATE_MISCONFIGURED: return "misconfigured (see syslog)";
+		default: return "not asked yet by this process";
+	}
+}
+
 int mg_db_libpq_version(void)
 {
 	return PQlibVersion();
 }
 
-bool mg_db_dsn_parses(void)
+/* Whether one element of the host list is a name (a lookup, which no
+ * deadline bounds) rather than a socket directory or an address. */
+static bool mg_db_is_host_name(const char *h, size_t len)
+{
+	char buf[64];
+	unsigned char addr[sizeof(struct in6_addr)];
+
+	if (len == 0 || h[0] == '/' || h[0] == '@') {
+		return false;       /* the default, a socket directory, an abstract socket */
+	}
+	if (len >= sizeof(buf)) {
+		return true;
+	}
+	memcpy(buf, h, len);
+	buf[len] = '\0';
+	return inet_pton(AF_INET, buf, addr) != 1 && inet_pton(AF_INET6, buf, addr) != 1;
+}
+
+mg_dsn_problem mg_db_dsn_check(void)
 {
 	char *err = NULL;
-	PQconninfoOption *opts = PQconninfoParse(MG_G(dsn), &err);
+	PQconninfoOption *opts = PQconninfoParse(MG_G(dsn), &err), *o;
+	const char *host = NULL, *hostaddr = NULL;
+	mg_dsn_problem problem = MG_DSN_OK;
 
 	if (opts == NULL) {
 		PQfreemem(err);
-		return false;
+		return MG_DSN_UNPARSABLE;
+	}
+	for (o = opts; o->keyword != NULL; o++) {
+		if (strcmp(o->keyword, "host") == 0) {
+			host = o->val;
+		} else if (strcmp(o->keyword, "hostaddr") == 0) {
+			hostaddr = o->val;
+		}
+	}
+	/* libpq connects to hostaddr when it is given and looks up nothing;
+	 * otherwise every element of host that is not a socket directory or
+	 * an address is resolved with a blocking getaddrinfo(). */
+	if ((hostaddr == NULL || hostaddr[0] == '\0') && host != NULL) {
+		const char *p = host;
+
+		for (;;) {
+			size_t len = strcspn(p, ",");
+
+			if (mg_db_is_host_name(p, len)) {
+				problem = MG_DSN_HOST_NAME;
+				break;
+			}
+			if (p[len] == '\0') {
+				break;
+			}
+			p += len + 1;
+		}
 	}
 	PQconninfoFree(opts);
-	return true;
+	return problem;
 }
 /* }}} */

@@ -21,6 +21,14 @@
 
 struct pg_conn;
 
+/* What this process last learnt about the database. */
+typedef enum {
+	MG_DB_STATE_NONE = 0,       /* not asked yet */
+	MG_DB_STATE_CONNECTED,      /* the last question was answered */
+	MG_DB_STATE_UNAVAILABLE,    /* no answer in time, no server, an error */
+	MG_DB_STATE_MISCONFIGURED   /* the DSN, or the server refusing this client by name */
+} mg_db_state_kind;
+
 /* store.c's part of the module globals: this worker's connection. */
 typedef struct {
 	struct pg_conn *conn;   /* this worker's connection, or NULL */
@@ -30,6 +38,8 @@ typedef struct {
 	int pending;            /* outcome reports whose answer is still unread */
 	char outcome_trace[40]; /* accepted mail whose outcome is not yet reported, "" = none */
 	bool outcome_sent;      /* ... and its outcome */
+	bool ended;             /* the server said FATAL outside a query: the session is over */
+	mg_db_state_kind state; /* what the last attempt learnt */
 	char notice[512];       /* a libpq notice not yet logged (see mg_db_notice()) */
 	uint32_t notices_lost;  /* ... and how many more came before it was */
 } mg_store_state;
@@ -47,6 +57,7 @@ typedef struct {
 	char trace[40];     /* the opaque id of the log row (accepted mails) */
 	const char *error;  /* unavailable: a short cause for syslog ("timeout", ...) */
 	char envelope[256]; /* accepted, envelope asked: the -f address, "" = none */
+	bool misconfigured; /* unavailable because the configuration is wrong, not the database away */
 } mg_db_result;
 
 /* Whether mailguard.dsn names a database: mails are asked about. */
@@ -55,9 +66,18 @@ bool mg_db_configured(void);
 /* libpq's version number, for phpinfo(). */
 int mg_db_libpq_version(void);
 
-/* At startup (MINIT): whether libpq can parse mailguard.dsn. Never
- * connects: this process forks the workers. */
-bool mg_db_dsn_parses(void);
+/* What is wrong with mailguard.dsn before any connection: at startup
+ * (MINIT) for a warning, and before each connection. Never connects. */
+typedef enum {
+	MG_DSN_OK,
+	MG_DSN_UNPARSABLE,      /* libpq cannot parse it */
+	MG_DSN_HOST_NAME        /* a host by name without hostaddr: a lookup no deadline bounds */
+} mg_dsn_problem;
+mg_dsn_problem mg_db_dsn_check(void);
+
+/* For phpinfo(): what this process last learnt, in words that name no
+ * host, role or database. */
+const char *mg_db_state_name(void);
 
 /* Asks the database about one mail: mailguard.mail() with the call's,
  * the origin's and the headers' facts, each as valid UTF-8 capped at

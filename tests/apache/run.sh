@@ -94,6 +94,10 @@ echo json_encode(['pid' => getmypid(), 'ret' => $r, 'account' => ini_get('mailgu
 	'header' => ini_get('mailguard.header')]), "\n";
 EOF
 cp "$RUN/www1/send.php" "$RUN/www2/send.php"
+# A customer's file under mod_php: every customer runs as www-data, so the
+# file's owner (nobody here) is what the stamp must name.
+cp "$RUN/www1/send.php" "$RUN/www1/owned.php"
+chown 65534 "$RUN/www1/owned.php"
 cp "$RUN/www1/send.php" "$RUN/www3/send.php"
 # .htaccess: php_value cannot reach a PHP_INI_SYSTEM setting
 cat >"$RUN/www2/.htaccess" <<'EOF'
@@ -208,6 +212,10 @@ r5=$(get shop2.example /send.php)
 check "A7. shop1 again, then shop2 again (same child): shop1, then www-data" \
 	"$pid1 shop1 $pid1 www-data" \
 	"$(json "$r4" pid) $(sed -n "$(( $(lines) - 1 ))p" "$RUN/syslog.txt" | grep -oE ' account=[^ ]*' | sed 's/ account=//') $(json "$r5" pid) $(lastkv account)"
+mb=$(mails)
+r6=$(get shop1.example /owned.php)
+check "A8. mod_php (all customers as www-data): the stamp names the owner of the entry script (65534), not the process's uid" \
+	"200 X-PHP-Originating-Script: 65534:owned.php" "${r6%% *} $(grep -m1 '^X-PHP-Originating-Script:' "$RUN/mail/$mb/eml" 2>/dev/null | tr -d '\r')"
 if grep -qiE 'segfault|child pid [0-9]+ exit signal' "$RUN/error.log"; then
 	fail "no crash in Apache's error log"; grep -iE 'segfault|exit signal' "$RUN/error.log" | head -n 5 | sed 's/^/#   /'
 else

@@ -1,5 +1,5 @@
 --TEST--
-database: no server at the DSN's socket: fail open sends up to emergency_cap, then "service unavailable"; an unparsable DSN is reported at startup and also takes the fail mode
+database: no server at the DSN's socket: fail open sends up to emergency_cap, then "service unavailable"; an unparsable DSN is reported at startup and is a misconfiguration: refused even with fail_mode=open
 --EXTENSIONS--
 sockets
 --INI--
@@ -28,10 +28,11 @@ foreach (mg_mails() as $eml) {
 }
 echo "-- unparsable DSN\n";
 $r = mg_run("var_dump(mail('a@example.com', 's', 'b'));", ['ini' => [
-	'mailguard.dsn' => '"host=/tmp dbname=x nosuchkeyword=secret-value"', 'mailguard.fail_mode' => 'closed']]);
+	'mailguard.dsn' => '"host=/tmp dbname=x nosuchkeyword=secret-value"', 'mailguard.fail_mode' => 'open']]);
 echo preg_replace('/ in \S+ on line \d+/', '', $r['out']);
 var_dump(strpos($r['out'] . $r['err'], 'secret-value'));
 echo $r['log'][0]['fields']['event'] ?? '-', ' ', $r['log'][0]['fields']['error'] ?? '-', "\n";
+echo $r['log'][1]['fields']['verdict'] ?? '-', ' ', $r['log'][1]['fields']['reason'] ?? '-', "\n";
 ?>
 --CLEAN--
 <?php
@@ -49,9 +50,10 @@ syslog: refuse db-unavailable db=backing-off
 1 stamp, 0 trace
 -- unparsable DSN
 
-Warning: mailguard: mailguard.dsn cannot be parsed; every mail takes the fail mode
+Warning: mailguard: mailguard.dsn cannot be parsed; every mail is refused
 
 Warning: mail(): mailguard: mail refused: service unavailable
 bool(false)
 bool(false)
-database invalid-dsn
+database misconfigured
+refuse db-misconfigured

@@ -46,6 +46,8 @@ $HOSTILE = [
 	'mailguard.max_header_bytes' => '0',
 	'mailguard.header_limit_action' => 'count',
 	'mailguard.max_rcpts' => '100000000',
+	'mailguard.stamp_uid' => 'owner',
+	'mailguard.misconfiguration' => 'fail_mode',
 ];
 
 /* {{{ plumbing */
@@ -200,8 +202,9 @@ function mails_marked(string $pool, string $marker): array
 	return $out;
 }
 
-/* The stamp core writes: owner uid of the entry script, basename of the
- * calling file. */
+/* The stamp: the pool's uid (mailguard.stamp_uid=auto under FPM names
+ * the sending process; each pool's files are owned by its user, so that
+ * is also their owner), basename of the calling file. */
 function true_stamp(string $entry, ?string $caller = null): string
 {
 	return fileowner($entry) . ':' . basename($caller ?? $entry);
@@ -648,6 +651,57 @@ check("L2. unsafe layout (pool A: socket owned by $A): $A turns FFI on in its wo
 });
 /* }}} */
 
+/* {{{ the stamp names the sender */
+check("S1. pool A runs pool B's file (a symlink in A's docroot to B's send.php): the stamp names A's uid (the sending process), the log keeps B as the file's owner", function () use ($pa, $pb, $A, $B) {
+	$p = [];
+	@unlink("$pa/victim_link.php");
+	symlink("$pb/send.php", "$pa/victim_link.php");
+	$rep = report(fcgi('a', 'victim_link.php', ['query' => ['subject' => 's1-symlink']]));
+	unlink("$pa/victim_link.php");
+	if (($rep['ret'] ?? null) !== true) {
+		$p[] = 'mail() returned ' . var_export($rep['ret'] ?? null, true);
+	}
+	$m = mails_marked('a', 's1-symlink');
+	$want = uid_of($A) . ':send.php';
+	if (count($m) !== 1) {
+		$p[] = count($m) . ' delivered mails (want 1)';
+	} elseif (($got = mg_mail_header_values($m[0], 'X-PHP-Originating-Script')) !== [$want]) {
+		$p[] = 'stamp ' . json_encode($got) . ", want [\"$want\"] (" . uid_of($B) . " is $B's uid)";
+	}
+	$sl = syslog_for("$pb/send.php:" . (int) ($rep['line'] ?? 0), 's1-symlink');
+	$f = $sl[0]['fields'] ?? [];
+	if (($f['uid'] ?? '') !== (string) uid_of($A) || ($f['owner'] ?? '') !== (string) uid_of($B)) {
+		$p[] = 'syslog uid/owner ' . ($f['uid'] ?? '-') . '/' . ($f['owner'] ?? '-') . ', want ' . uid_of($A) . '/' . uid_of($B);
+	}
+	return $p;
+});
+/* }}} */
+
+/* {{{ ended sessions */
+check("R1. one-mail requests: after the server ended the worker's idle session (its last outcome report's answer still unread), the next mail is decided by the database, not the fail mode", function () use ($pa, $A) {
+	$p = [];
+	$before = report(fcgi('a', 'send.php', ['query' => ['subject' => 'r1-before']]));
+	$p = array_merge($p, charged_to('a', "$pa/send.php", $before, 'r1-before'));
+	/* The request ended with an outcome report whose answer the worker
+	 * has not read; now the server ends the session. */
+	usleep(300000);
+	sql('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ' . q($A));
+	usleep(300000);
+	foreach (['r1-after', 'r1-next'] as $subject) {
+		$rep = report(fcgi('a', 'send.php', ['query' => ['subject' => $subject]]));
+		foreach (charged_to('a', "$pa/send.php", $rep, $subject) as $q) {
+			$p[] = "$subject: $q";
+		}
+		foreach (syslog_for("$pa/send.php:" . (int) ($rep['line'] ?? 0), $subject) as $l) {
+			if (isset($l['fields']['db'])) {
+				$p[] = "$subject: logged db={$l['fields']['db']} (the fail mode decided)";
+			}
+		}
+	}
+	return $p;
+});
+/* }}} */
+
 /* {{{ counters */
 check("Z. counters agree with the log: every accepted mail of $A and $B counted once, on its own account; no row names another role", function () use ($A, $B) {
 	$p = [];
@@ -672,6 +726,17 @@ check("Z. counters agree with the log: every accepted mail of $A and $B counted 
 /* }}} */
 
 /* posix is not loaded (php -n) */
+function uid_of(string $name): int
+{
+	foreach (file('/etc/passwd') as $l) {
+		$f = explode(':', $l);
+		if ($f[0] === $name) {
+			return (int) $f[2];
+		}
+	}
+	throw new RuntimeException("no user $name");
+}
+
 function user_name(int $uid): string
 {
 	foreach (file('/etc/passwd') as $l) {

@@ -19,6 +19,8 @@ mailguard.max_header_bytes=65536
 mailguard.header_limit_action=count
 mailguard.max_rcpts=50
 mailguard.envelope_sender=1
+mailguard.stamp_uid=owner
+mailguard.misconfiguration=fail_mode
 --FILE--
 <?php
 $new = [
@@ -38,6 +40,8 @@ $new = [
 	'mailguard.additional_params' => 'none',
 	'mailguard.max_header_bytes' => '0',
 	'mailguard.header_limit_action' => 'refuse',
+	'mailguard.stamp_uid' => 'process',
+	'mailguard.misconfiguration' => 'refuse',
 	'mailguard.max_rcpts' => '0',
 	'mailguard.envelope_sender' => '0',
 ];
@@ -70,6 +74,8 @@ mailguard.synchronous_commit access=4 ini_set=false value='local' unchanged
 mailguard.additional_params  access=4 ini_set=false value='any' unchanged
 mailguard.max_header_bytes   access=4 ini_set=false value='65536' unchanged
 mailguard.header_limit_action access=4 ini_set=false value='count' unchanged
+mailguard.stamp_uid          access=4 ini_set=false value='owner' unchanged
+mailguard.misconfiguration   access=4 ini_set=false value='fail_mode' unchanged
 mailguard.max_rcpts          access=4 ini_set=false value='50' unchanged
 mailguard.envelope_sender    access=4 ini_set=false value='1' unchanged
-int(18)
+int(20)

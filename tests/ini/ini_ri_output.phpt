@@ -34,9 +34,11 @@ Version => %s
 Hooked functions => mail, mb_send_mail, error_log, imap_mail
 libpq version => (some)
 Quota database => not configured
+Log lines dropped by this process => 0
 
 Directive => Local Value => Master Value
 mailguard.header => On => On
+mailguard.stamp_uid => auto => auto
 mailguard.account => acct1 => acct1
 mailguard.syslog => On => On
 mailguard.syslog_facility => local2 => local2
@@ -47,6 +49,7 @@ mailguard.dsn => (empty) => (empty)
 mailguard.timeout_ms => 500 => 500
 mailguard.retry_ms => 10000 => 10000
 mailguard.fail_mode => open => open
+mailguard.misconfiguration => refuse => refuse
 mailguard.emergency_cap => 20 => 20
 mailguard.synchronous_commit => default => default
 mailguard.additional_params => envelope => envelope

@@ -1,5 +1,5 @@
 --TEST--
-imap_mail(): mailguard's own stamp has core's format: owner of the entry script, basename of the calling file, once even with mail.add_x_header=1
+imap_mail(): mailguard's own stamp has core's format and follows mailguard.stamp_uid (CLI default: the process's uid; owner: the entry script's owner), basename of the calling file, once even with mail.add_x_header=1
 --EXTENSIONS--
 imap
 posix
@@ -16,9 +16,9 @@ file_put_contents($inc, '<?php function send() { return imap_mail("a@example.com
 chown($inc, 65533);
 $code = 'require ' . var_export($inc, true) . '; var_dump(imap_mail("a@example.com", "s", "m"), send());';
 $prepare = fn(string $file) => chown($file, 65534);
-foreach ([0, 1] as $x) {
-	$r = mg_run($code, ['prepare' => $prepare, 'ini' => ['mail.add_x_header' => $x]]);
-	echo "mail.add_x_header=$x\n", $r['out'];
+foreach ([['auto', 0], ['auto', 1], ['owner', 0], ['owner', 1]] as [$rule, $x]) {
+	$r = mg_run($code, ['prepare' => $prepare, 'ini' => ['mail.add_x_header' => $x, 'mailguard.stamp_uid' => $rule]]);
+	echo "mailguard.stamp_uid=$rule mail.add_x_header=$x\n", $r['out'];
 	foreach ($r['mails'] as $i => $eml) {
 		echo "mail $i: ", json_encode(mg_mail_header_values($eml, 'X-PHP-Originating-Script')), "\n";
 	}
@@ -33,14 +33,28 @@ require __DIR__ . '/../inc/helpers.inc';
 mg_clean();
 ?>
 --EXPECT--
-mail.add_x_header=0
+mailguard.stamp_uid=auto mail.add_x_header=0
+bool(true)
+bool(true)
+mail 0: ["0:mg-stamp_imap_mail_uid_and_name.snippet.php"]
+mail 1: ["0:mg-stamp_imap_mail_uid_and_name.lib.php"]
+log 0: uid=0 owner=65534 script=mg-stamp_imap_mail_uid_and_name.snippet.php:1
+log 1: uid=0 owner=65534 script=mg-stamp_imap_mail_uid_and_name.lib.php:1
+mailguard.stamp_uid=auto mail.add_x_header=1
+bool(true)
+bool(true)
+mail 0: ["0:mg-stamp_imap_mail_uid_and_name.snippet.php"]
+mail 1: ["0:mg-stamp_imap_mail_uid_and_name.lib.php"]
+log 0: uid=0 owner=65534 script=mg-stamp_imap_mail_uid_and_name.snippet.php:1
+log 1: uid=0 owner=65534 script=mg-stamp_imap_mail_uid_and_name.lib.php:1
+mailguard.stamp_uid=owner mail.add_x_header=0
 bool(true)
 bool(true)
 mail 0: ["65534:mg-stamp_imap_mail_uid_and_name.snippet.php"]
 mail 1: ["65534:mg-stamp_imap_mail_uid_and_name.lib.php"]
 log 0: uid=0 owner=65534 script=mg-stamp_imap_mail_uid_and_name.snippet.php:1
 log 1: uid=0 owner=65534 script=mg-stamp_imap_mail_uid_and_name.lib.php:1
-mail.add_x_header=1
+mailguard.stamp_uid=owner mail.add_x_header=1
 bool(true)
 bool(true)
 mail 0: ["65534:mg-stamp_imap_mail_uid_and_name.snippet.php"]
