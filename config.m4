@@ -75,6 +75,7 @@ if test "$PHP_MAILGUARD" != "no"; then
       ext/mailguard/store.c
       ext/mailguard/params.c
       ext/mailguard/mime.c
+      ext/mailguard/utf8.c
     ]), [$ext_shared], [], [$MAILGUARD_CFLAGS])
   PHP_ADD_BUILD_DIR([$ext_builddir/ext/mailguard])
   PHP_ADD_INCLUDE([$ext_srcdir/ext/mailguard])
