@@ -26,6 +26,11 @@
 
 #include <libpq-fe.h>
 
+/* config.m4 checks php-config; this checks the headers actually used. */
+#if PHP_VERSION_ID < 80200 || PHP_VERSION_ID >= 80300
+# error "mailguard supports PHP 8.2 only: its hooks mirror 8.2's argument parsing of mail(), mb_send_mail(), error_log() and imap_mail()"
+#endif
+
 ZEND_DECLARE_MODULE_GLOBALS(mailguard)
 
 /* {{{ INI validators: every setting is PHP_INI_SYSTEM and checked here. The
