@@ -13,6 +13,29 @@ PHP_ARG_ENABLE([mailguard-dev],
   [no])
 
 if test "$PHP_MAILGUARD" != "no"; then
+  dnl PHP 8.2 only: the hooks (hook.c) parse the arguments of mail(),
+  dnl mb_send_mail(), error_log() and imap_mail() as PHP 8.2 does, so on
+  dnl another version they would build and then disagree with the functions
+  dnl they stand in for. phpize gives PHP_CONFIG; an in-tree build of php-src
+  dnl gives PHP_VERSION_ID.
+  AC_MSG_CHECKING([whether this is PHP 8.2])
+  if test -n "$PHP_CONFIG"; then
+    MAILGUARD_PHP_VERNUM=`$PHP_CONFIG --vernum 2>/dev/null`
+    MAILGUARD_PHP_VERSION=`$PHP_CONFIG --version 2>/dev/null`
+  else
+    MAILGUARD_PHP_VERNUM="$PHP_VERSION_ID"
+    MAILGUARD_PHP_VERSION="$PHP_VERSION"
+  fi
+  case "$MAILGUARD_PHP_VERNUM" in
+    802[[0-9]][[0-9]])
+      AC_MSG_RESULT([yes, $MAILGUARD_PHP_VERSION])
+      ;;
+    *)
+      AC_MSG_RESULT([no])
+      AC_MSG_ERROR([mailguard supports PHP 8.2 only, this is PHP ${MAILGUARD_PHP_VERSION:-(unknown)} (PHP_VERSION_ID ${MAILGUARD_PHP_VERNUM:-unknown}): its hooks mirror PHP 8.2's argument parsing of mail(), mb_send_mail(), error_log() and imap_mail(). Build with PHP 8.2's phpize and --with-php-config=/path/to/php-config8.2.])
+      ;;
+  esac
+
   dnl libpq, found the way ext/pgsql finds it: an explicit DIR wins, then
   dnl pkg-config, then pg_config on PATH.
   MAILGUARD_PQ_CFLAGS=""
@@ -77,6 +100,7 @@ if test "$PHP_MAILGUARD" != "no"; then
       ext/mailguard/store.c
       ext/mailguard/params.c
       ext/mailguard/mime.c
+      ext/mailguard/utf8.c
     ]), [$ext_shared], [], [$MAILGUARD_CFLAGS])
   PHP_ADD_BUILD_DIR([$ext_builddir/ext/mailguard])
   PHP_ADD_INCLUDE([$ext_srcdir/ext/mailguard])

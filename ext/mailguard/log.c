@@ -16,6 +16,7 @@
 #include "php.h"
 #include "zend_smart_str.h"
 #include "log.h"
+#include "utf8.h"
 
 /* Longest output of one character: a 4-byte sequence as \xNN each. */
 #define MG_LOG_UNIT_MAX 16
@@ -44,51 +45,6 @@ static zend_always_inline bool mg_log_is_bare(unsigned char c)
 		|| (c >= '0' && c <= '9')
 		|| c == '.' || c == '_' || c == '@' || c == ':'
 		|| c == '/' || c == '+' || c == '-';
-}
-
-/* Length of the strict (RFC 3629) UTF-8 sequence of 2..4 bytes at p, storing
- * its code point, or 0 if p does not start one. */
-static size_t mg_log_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	unsigned char c = p[0];
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t need, i;
-	uint32_t v;
-
-	if (c >= 0xc2 && c <= 0xdf) {
-		need = 2;
-		v = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		need = 3;
-		v = c & 0x0f;
-		if (c == 0xe0) {
-			lo = 0xa0;	/* overlong */
-		} else if (c == 0xed) {
-			hi = 0x9f;	/* UTF-16 surrogates */
-		}
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 4;
-		v = c & 0x07;
-		if (c == 0xf0) {
-			lo = 0x90;	/* overlong */
-		} else if (c == 0xf4) {
-			hi = 0x8f;	/* above U+10FFFF */
-		}
-	} else {
-		return 0;
-	}
-	if (n < need || p[1] < lo || p[1] > hi) {
-		return 0;
-	}
-	v = (v << 6) | (p[1] & 0x3f);
-	for (i = 2; i < need; i++) {
-		if ((p[i] & 0xc0) != 0x80) {
-			return 0;
-		}
-		v = (v << 6) | (p[i] & 0x3f);
-	}
-	*cp = v;
-	return need;
 }
 
 /* Valid code points we still escape: C1 controls (8-bit CSI etc.), Unicode
@@ -135,7 +91,7 @@ static size_t mg_log_unit(const unsigned char *p, size_t n, char *out, size_t *u
 		out[0] = (char) c;
 		return 1;
 	}
-	seq = mg_log_utf8_seq(p, n, &cp);
+	seq = mg_utf8_seq(p, n, &cp);
 	if (seq == 0) {
 		/* Escape just this byte and resync on the next one. */
 		return mg_log_hex(out, c);

@@ -15,6 +15,7 @@
 
 #define MG_LOG_NO_ZEND
 #include "log.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -174,21 +175,20 @@ static int mg_log_header(char *buf, size_t size, int pri, pid_t pid, time_t now)
 		(long) pid);
 }
 
-/* Largest prefix of msg (len > limit) that fits limit without splitting a
- * UTF-8 sequence: back off while the first dropped byte is a continuation
- * byte, at most 3 times (a longer run is not UTF-8 anyway). */
-static size_t mg_log_utf8_cut(const char *msg, size_t limit)
+/* Largest prefix of msg[0, len) (len > limit) that fits limit without
+ * splitting a strict UTF-8 sequence: when one of the (at most) 3 bytes
+ * before the cut starts a sequence that runs past it, cut before that. */
+static size_t mg_log_utf8_cut(const char *msg, size_t len, size_t limit)
 {
-	size_t cut = limit;
-	int back;
+	const unsigned char *p = (const unsigned char *) msg;
+	size_t back;
 
-	for (back = 0; back < 3 && cut > 0; back++) {
-		if (((unsigned char) msg[cut] & 0xc0) != 0x80) {
-			break;
+	for (back = 1; back <= 3 && back <= limit; back++) {
+		if (mg_utf8_seq(p + limit - back, len - (limit - back), NULL) > back) {
+			return limit - back;
 		}
-		cut--;
 	}
-	return cut;
+	return limit;
 }
 
 static const struct {
@@ -292,7 +292,7 @@ int mg_log_send(const char *path, int facility, int severity,
 	}
 	body = msg_len;
 	if (body > max_len - (size_t) hlen) {
-		body = mg_log_utf8_cut(msg, max_len - (size_t) hlen);
+		body = mg_log_utf8_cut(msg, msg_len, max_len - (size_t) hlen);
 	}
 
 	memset(&sa, 0, sizeof(sa));

@@ -26,6 +26,11 @@
 #include "params.h"
 #include "origin.h"
 
+/* config.m4 checks php-config; this checks the headers actually used. */
+#if PHP_VERSION_ID < 80200 || PHP_VERSION_ID >= 80300
+# error "mailguard supports PHP 8.2 only: its hooks mirror 8.2's argument parsing of mail(), mb_send_mail(), error_log() and imap_mail()"
+#endif
+
 ZEND_DECLARE_MODULE_GLOBALS(mailguard)
 
 /* {{{ INI validators: every setting is PHP_INI_SYSTEM and checked here. The
@@ -65,29 +70,104 @@ static bool mg_ini_stage_ok(int stage, bool per_vhost)
 		&& sapi_module.name != NULL && strcmp(sapi_module.name, "apache2handler") == 0;
 }
 
-static ZEND_INI_MH(OnUpdateMgBool)
+/* Settings that take one word of a fixed list share OnUpdateMgWord: the
+ * list (mh_arg3) says which words, matched ASCII case-insensitively (as
+ * PHP's own ini booleans are; zend_binary_strcasecmp(), not the locale),
+ * and what each writes into the setting's global (mh_arg1/mh_arg2). A word
+ * list may hold "1" and "": what the ini parser makes of an unquoted on,
+ * yes, true and off, no, false, none. */
+typedef enum { MG_INI_BOOL, MG_INI_INT, MG_INI_STR } mg_ini_kind;
+
+typedef struct {
+	const char *word;
+	int value;          /* MG_INI_BOOL, MG_INI_INT */
+	const char *str;    /* MG_INI_STR */
+} mg_ini_word;
+
+typedef struct {
+	mg_ini_kind kind;   /* the global's type: bool, int or const char * */
+	const mg_ini_word *words;   /* ends with a NULL word */
+} mg_ini_words;
+
+/* Only the spellings php.ini documents; "enabled" or a typo must not
+ * quietly switch the stamp off. */
+static const mg_ini_word mg_bool_words[] = {
+	{ "1", 1, NULL }, { "on", 1, NULL }, { "yes", 1, NULL }, { "true", 1, NULL },
+	{ "0", 0, NULL }, { "off", 0, NULL }, { "no", 0, NULL }, { "false", 0, NULL },
+	{ "none", 0, NULL }, { "", 0, NULL }, { NULL, 0, NULL },
+};
+static const mg_ini_words mg_bool = { MG_INI_BOOL, mg_bool_words };
+
+/* mailguard.fail_mode, into fail_open */
+static const mg_ini_word mg_fail_mode_words[] = {
+	{ "open", 1, NULL }, { "closed", 0, NULL }, { NULL, 0, NULL },
+};
+static const mg_ini_words mg_fail_mode = { MG_INI_BOOL, mg_fail_mode_words };
+
+/* mailguard.header_limit_action, into header_limit_count */
+static const mg_ini_word mg_limit_action_words[] = {
+	{ "refuse", 0, NULL }, { "count", 1, NULL }, { NULL, 0, NULL },
+};
+static const mg_ini_words mg_limit_action = { MG_INI_BOOL, mg_limit_action_words };
+
+/* mailguard.misconfiguration: refuse, or leave it to fail_mode */
+static const mg_ini_word mg_misconfiguration_words[] = {
+	{ "refuse", 0, NULL }, { "fail_mode", 1, NULL }, { NULL, 0, NULL }
+};
+static const mg_ini_words mg_misconfiguration = { MG_INI_BOOL, mg_misconfiguration_words };
+
+/* mailguard.stamp_uid, an mg_stamp_uid_rule */
+static const mg_ini_word mg_stamp_uid_words[] = {
+	{ "auto", MG_STAMP_UID_AUTO, NULL }, { "owner", MG_STAMP_UID_OWNER, NULL },
+	{ "process", MG_STAMP_UID_PROCESS, NULL }, { NULL, 0, NULL }
+};
+static const mg_ini_words mg_stamp_uid = { MG_INI_INT, mg_stamp_uid_words };
+
+/* mailguard.additional_params: "none" reaches us as "" from the ini parser */
+static const mg_ini_word mg_params_words[] = {
+	{ "envelope", MG_PARAMS_ENVELOPE, NULL }, { "any", MG_PARAMS_ANY, NULL },
+	{ "none", MG_PARAMS_NONE, NULL }, { "", MG_PARAMS_NONE, NULL }, { NULL, 0, NULL },
+};
+static const mg_ini_words mg_params = { MG_INI_INT, mg_params_words };
+
+/* mailguard.synchronous_commit, passed to the server as
+ * -c synchronous_commit=<value>: only the values PostgreSQL knows, in our
+ * own lower-case spelling, so nothing else can ride along. The ini parser
+ * turns on/off/yes/no/true/false into "1" and "", so those mean on and off;
+ * "default" (NULL) leaves the server's (or the role's) setting alone. */
+static const mg_ini_word mg_sync_commit_words[] = {
+	{ "default", 0, NULL }, { "1", 0, "on" }, { "", 0, "off" },
+	{ "on", 0, "on" }, { "off", 0, "off" }, { "local", 0, "local" },
+	{ "remote_write", 0, "remote_write" }, { "remote_apply", 0, "remote_apply" },
+	{ NULL, 0, NULL },
+};
+static const mg_ini_words mg_sync_commit = { MG_INI_STR, mg_sync_commit_words };
+
+static ZEND_INI_MH(OnUpdateMgWord)
 {
-	/* Only the spellings php.ini documents; "enabled" or a typo must not
-	 * quietly switch the stamp off. */
-	static const char *const yes[] = { "1", "on", "yes", "true" };
-	static const char *const no[] = { "0", "off", "no", "false", "none", "" };
-	size_t i;
-	bool *p = (bool *) ZEND_INI_GET_ADDR();
+	const mg_ini_words *list = (const mg_ini_words *) mh_arg3;
+	const mg_ini_word *w;
+	char *p = ZEND_INI_GET_ADDR();
 
 	if (!mg_ini_stage_ok(stage, false)) {
 		return FAILURE;
 	}
-	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
-		if (zend_binary_strcasecmp(ZSTR_VAL(new_value), ZSTR_LEN(new_value), yes[i], strlen(yes[i])) == 0) {
-			*p = true;
-			return SUCCESS;
+	for (w = list->words; w->word != NULL; w++) {
+		if (zend_binary_strcasecmp(ZSTR_VAL(new_value), ZSTR_LEN(new_value), w->word, strlen(w->word)) != 0) {
+			continue;
 		}
-	}
-	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
-		if (zend_binary_strcasecmp(ZSTR_VAL(new_value), ZSTR_LEN(new_value), no[i], strlen(no[i])) == 0) {
-			*p = false;
-			return SUCCESS;
+		switch (list->kind) {
+			case MG_INI_BOOL:
+				*(bool *) p = w->value != 0;
+				break;
+			case MG_INI_INT:
+				*(int *) p = w->value;
+				break;
+			case MG_INI_STR:
+				*(const char **) p = w->str;
+				break;
 		}
+		return SUCCESS;
 	}
 	return mg_ini_invalid(entry, stage);
 }
@@ -173,128 +253,6 @@ static ZEND_INI_MH(OnUpdateMgDsn)
 	return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
 }
 
-static ZEND_INI_MH(OnUpdateMgFailMode)
-{
-	if (!mg_ini_stage_ok(stage, false)) {
-		return FAILURE;
-	}
-	if (zend_string_equals_literal_ci(new_value, "open")) {
-		MG_G(fail_open) = true;
-	} else if (zend_string_equals_literal_ci(new_value, "closed")) {
-		MG_G(fail_open) = false;
-	} else {
-		return mg_ini_invalid(entry, stage);
-	}
-	return SUCCESS;
-}
-
-static ZEND_INI_MH(OnUpdateMgLimitAction)
-{
-	if (!mg_ini_stage_ok(stage, false)) {
-		return FAILURE;
-	}
-	if (zend_string_equals_literal(new_value, "refuse")) {
-		MG_G(header_limit_count) = false;
-	} else if (zend_string_equals_literal(new_value, "count")) {
-		MG_G(header_limit_count) = true;
-	} else {
-		return mg_ini_invalid(entry, stage);
-	}
-	return SUCCESS;
-}
-
-static ZEND_INI_MH(OnUpdateMgMisconfiguration)
-{
-	if (!mg_ini_stage_ok(stage, false)) {
-		return FAILURE;
-	}
-	if (zend_string_equals_literal(new_value, "refuse")) {
-		MG_G(misconfig_fail_mode) = false;
-	} else if (zend_string_equals_literal(new_value, "fail_mode")) {
-		MG_G(misconfig_fail_mode) = true;
-	} else {
-		return mg_ini_invalid(entry, stage);
-	}
-	return SUCCESS;
-}
-
-static ZEND_INI_MH(OnUpdateMgStampUid)
-{
-	static const struct { const char *name; mg_stamp_uid_rule rule; } names[] = {
-		{ "auto", MG_STAMP_UID_AUTO }, { "owner", MG_STAMP_UID_OWNER }, { "process", MG_STAMP_UID_PROCESS },
-	};
-	size_t i;
-
-	if (!mg_ini_stage_ok(stage, false)) {
-		return FAILURE;
-	}
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (zend_string_equals_cstr(new_value, names[i].name, strlen(names[i].name))) {
-			MG_G(stamp_uid) = (int) names[i].rule;
-			return SUCCESS;
-		}
-	}
-	return mg_ini_invalid(entry, stage);
-}
-
-static ZEND_INI_MH(OnUpdateMgParams)
-{
-	static const struct { const char *name; mg_params_policy policy; } names[] = {
-		{ "envelope", MG_PARAMS_ENVELOPE }, { "any", MG_PARAMS_ANY }, { "none", MG_PARAMS_NONE },
-	};
-	size_t i;
-
-	if (!mg_ini_stage_ok(stage, false)) {
-		return FAILURE;
-	}
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (zend_string_equals_cstr(new_value, names[i].name, strlen(names[i].name))) {
-			MG_G(params_policy) = (int) names[i].policy;
-			return SUCCESS;
-		}
-	}
-	/* "none" reaches us as "" from the ini parser */
-	if (ZSTR_LEN(new_value) == 0) {
-		MG_G(params_policy) = (int) MG_PARAMS_NONE;
-		return SUCCESS;
-	}
-	return mg_ini_invalid(entry, stage);
-}
-
-static ZEND_INI_MH(OnUpdateMgSyncCommit)
-{
-	/* Passed to the server as -c synchronous_commit=<value>: only the
-	 * values PostgreSQL knows, so nothing else can ride along. The ini
-	 * parser turns on/off/yes/no/true/false into "1" and "", so those
-	 * mean on and off; "default" leaves the server's (or the role's)
-	 * setting alone. */
-	static const char *const ok[] = { "on", "off", "local", "remote_write", "remote_apply" };
-	size_t i;
-
-	if (!mg_ini_stage_ok(stage, false)) {
-		return FAILURE;
-	}
-	if (zend_string_equals_literal(new_value, "default")) {
-		MG_G(synchronous_commit) = NULL;
-		return SUCCESS;
-	}
-	if (zend_string_equals_literal(new_value, "1")) {
-		MG_G(synchronous_commit) = "on";
-		return SUCCESS;
-	}
-	if (ZSTR_LEN(new_value) == 0) {
-		MG_G(synchronous_commit) = "off";
-		return SUCCESS;
-	}
-	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-		if (zend_string_equals_cstr(new_value, ok[i], strlen(ok[i]))) {
-			MG_G(synchronous_commit) = ok[i];
-			return SUCCESS;
-		}
-	}
-	return mg_ini_invalid(entry, stage);
-}
-
 /* The connection string may hold a password: phpinfo() says only whether
  * one is set. */
 static ZEND_INI_DISP(mg_display_dsn)
@@ -338,15 +296,18 @@ static const zend_long mg_rcpts_bounds[2] = {0, 100000000};
 # define MG_GLOBALS_ARG ((void *) &mailguard_globals)
 #endif
 
+/* A word-list setting (OnUpdateMgWord): its global and its mg_ini_words. */
+#define MG_INI_WORDS(name, default_value, field, list, displayer) \
+	ZEND_INI_ENTRY3_EX(name, default_value, PHP_INI_SYSTEM, OnUpdateMgWord, \
+		(void *) XtOffsetOf(zend_mailguard_globals, field), MG_GLOBALS_ARG, (void *) &(list), displayer)
+
 /* {{{ INI entries */
 PHP_INI_BEGIN()
-	STD_PHP_INI_BOOLEAN("mailguard.header", "1", PHP_INI_SYSTEM, OnUpdateMgBool,
-		header, zend_mailguard_globals, mailguard_globals)
-	ZEND_INI_ENTRY("mailguard.stamp_uid", "auto", PHP_INI_SYSTEM, OnUpdateMgStampUid)
+	MG_INI_WORDS("mailguard.header", "1", header, mg_bool, zend_ini_boolean_displayer_cb)
+	MG_INI_WORDS("mailguard.stamp_uid", "auto", stamp_uid, mg_stamp_uid, NULL)
 	STD_PHP_INI_ENTRY("mailguard.account", "", PHP_INI_SYSTEM, OnUpdateMgAccount,
 		account, zend_mailguard_globals, mailguard_globals)
-	STD_PHP_INI_BOOLEAN("mailguard.syslog", "1", PHP_INI_SYSTEM, OnUpdateMgBool,
-		syslog, zend_mailguard_globals, mailguard_globals)
+	MG_INI_WORDS("mailguard.syslog", "1", syslog, mg_bool, zend_ini_boolean_displayer_cb)
 	STD_PHP_INI_ENTRY("mailguard.syslog_facility", "mail", PHP_INI_SYSTEM, OnUpdateMgFacility,
 		syslog_facility, zend_mailguard_globals, mailguard_globals)
 	STD_PHP_INI_ENTRY("mailguard.syslog_socket", "/dev/log", PHP_INI_SYSTEM, OnUpdateMgSocket,
@@ -361,17 +322,16 @@ PHP_INI_BEGIN()
 		(void *) XtOffsetOf(zend_mailguard_globals, timeout_ms), MG_GLOBALS_ARG, (void *) mg_timeout_bounds, NULL)
 	ZEND_INI_ENTRY3_EX("mailguard.retry_ms", "10000", PHP_INI_SYSTEM, OnUpdateMgRange,
 		(void *) XtOffsetOf(zend_mailguard_globals, retry_ms), MG_GLOBALS_ARG, (void *) mg_retry_bounds, NULL)
-	ZEND_INI_ENTRY("mailguard.fail_mode", "open", PHP_INI_SYSTEM, OnUpdateMgFailMode)
-	ZEND_INI_ENTRY("mailguard.misconfiguration", "refuse", PHP_INI_SYSTEM, OnUpdateMgMisconfiguration)
+	MG_INI_WORDS("mailguard.fail_mode", "open", fail_open, mg_fail_mode, NULL)
+	MG_INI_WORDS("mailguard.misconfiguration", "refuse", misconfig_fail_mode, mg_misconfiguration, NULL)
 	ZEND_INI_ENTRY3_EX("mailguard.emergency_cap", "20", PHP_INI_SYSTEM, OnUpdateMgRange,
 		(void *) XtOffsetOf(zend_mailguard_globals, emergency_cap), MG_GLOBALS_ARG, (void *) mg_cap_bounds, NULL)
-	ZEND_INI_ENTRY("mailguard.synchronous_commit", "default", PHP_INI_SYSTEM, OnUpdateMgSyncCommit)
-	ZEND_INI_ENTRY("mailguard.additional_params", "envelope", PHP_INI_SYSTEM, OnUpdateMgParams)
-	STD_PHP_INI_BOOLEAN("mailguard.envelope_sender", "0", PHP_INI_SYSTEM, OnUpdateMgBool,
-		envelope_sender, zend_mailguard_globals, mailguard_globals)
+	MG_INI_WORDS("mailguard.synchronous_commit", "default", synchronous_commit, mg_sync_commit, NULL)
+	MG_INI_WORDS("mailguard.additional_params", "envelope", params_policy, mg_params, NULL)
+	MG_INI_WORDS("mailguard.envelope_sender", "0", envelope_sender, mg_bool, zend_ini_boolean_displayer_cb)
 	ZEND_INI_ENTRY3_EX("mailguard.max_header_bytes", "4194304", PHP_INI_SYSTEM, OnUpdateMgRange,
 		(void *) XtOffsetOf(zend_mailguard_globals, max_header_bytes), MG_GLOBALS_ARG, (void *) mg_header_bytes_bounds, NULL)
-	ZEND_INI_ENTRY("mailguard.header_limit_action", "refuse", PHP_INI_SYSTEM, OnUpdateMgLimitAction)
+	MG_INI_WORDS("mailguard.header_limit_action", "refuse", header_limit_count, mg_limit_action, NULL)
 	ZEND_INI_ENTRY3_EX("mailguard.max_rcpts", "0", PHP_INI_SYSTEM, OnUpdateMgRange,
 		(void *) XtOffsetOf(zend_mailguard_globals, max_rcpts), MG_GLOBALS_ARG, (void *) mg_rcpts_bounds, NULL)
 PHP_INI_END()

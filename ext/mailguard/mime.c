@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mime.h"
+#include "utf8.h"
 
 typedef unsigned char mg_uc;
 
@@ -268,43 +269,17 @@ static int mg_word_decode(mg_sink *s, const mg_word *w)
 	}
 }
 
-/* Length of the longest valid UTF-8 prefix of p[0, n) (NUL counts as a
- * character: the log escapes it); *complete = whether that is all of it. */
+/* Length of the longest strict UTF-8 prefix of p[0, n) (NUL counts as a
+ * character: the log escapes it); *complete = 1 if that is all of it, 0 if
+ * the rest is a character cut by the end of the buffer, -1 otherwise. */
 static size_t mg_utf8_prefix(const mg_uc *p, size_t n, int *complete)
 {
-	size_t i = 0;
+	size_t i = 0, k;
 
-	while (i < n) {
-		mg_uc c = p[i];
-		size_t k, need;
-		uint32_t cp, min;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if (c >= 0xc2 && c <= 0xdf) {
-			need = 2; cp = c & 0x1f; min = 0x80;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			need = 3; cp = c & 0x0f; min = 0x800;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			need = 4; cp = c & 0x07; min = 0x10000;
-		} else {
-			break;
-		}
-		for (k = 1; k < need && i + k < n && (p[i + k] & 0xc0) == 0x80; k++) {
-			cp = (cp << 6) | (p[i + k] & 0x3f);
-		}
-		if (k < need) {
-			/* only a sequence cut by the end of the buffer is "incomplete" */
-			*complete = i + k == n ? 0 : -1;
-			return i;
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-			break;
-		}
-		i += need;
+	while (i < n && (k = mg_utf8_seq(p + i, n - i, NULL)) != 0) {
+		i += k;
 	}
-	*complete = i == n ? 1 : -1;
+	*complete = i == n ? 1 : mg_utf8_partial(p + i, n - i) ? 0 : -1;
 	return i;
 }
 

@@ -35,6 +35,7 @@
 #include "php_mailguard.h"
 #include "store.h"
 #include "report.h"
+#include "utf8.h"
 
 #include <libpq-fe.h>
 #include <arpa/inet.h>
@@ -487,34 +488,7 @@ static PGconn *mg_db_start(uint64_t deadline, const char **error, char *detail, 
 /* {{{ text for the database */
 static size_t mg_utf8_len(const unsigned char *p, size_t avail)
 {
-	unsigned char c = p[0];
-	size_t n, i;
-	uint32_t cp;
-
-	if (c < 0x80) {
-		return c == 0 ? 0 : 1;
-	} else if (c >= 0xc2 && c <= 0xdf) {
-		n = 2; cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3; cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4; cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (avail < n) {
-		return 0;
-	}
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80) {
-			return 0;
-		}
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff))) {
-		return 0;
-	}
-	return n;
+	return p[0] == 0 ? 0 : mg_utf8_seq(p, avail, NULL);	/* NUL is escaped too */
 }
 
 static void mg_db_text(smart_str *s, const char *v, size_t len, size_t cap)

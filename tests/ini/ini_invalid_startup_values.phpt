@@ -1,5 +1,5 @@
 --TEST--
-invalid startup values: "Warning: mailguard: invalid value for mailguard.X, using the default" and the default is used; valid edge values are taken
+invalid startup values: "Warning: mailguard: invalid value for mailguard.X, using the default" and the default is used; valid edge values are taken; word lists in any case
 --EXTENSIONS--
 sockets
 --FILE--
@@ -27,6 +27,12 @@ $cases = [
 	['mailguard.log_field_max', '15'],
 	['mailguard.log_field_max', '8193'],
 	['mailguard.log_field_max', '16.5'],
+	['mailguard.envelope_sender', 'enabled'],
+	['mailguard.fail_mode', 'half'],
+	['mailguard.synchronous_commit', 'remote'],
+	['mailguard.synchronous_commit', '"yes"'],
+	['mailguard.additional_params', 'all'],
+	['mailguard.header_limit_action', 'drop'],
 ];
 foreach ($cases as [$k, $v]) {
 	[$out, $err, $rc] = mg_php(['-r', "echo 'value: ', var_export(ini_get('$k'), true), \"\\n\";"], ['ini' => [$k => $v]]);
@@ -45,6 +51,17 @@ $ok = [
 	['mailguard.syslog_max_length', '65000'],
 	['mailguard.log_field_max', '16'],
 	['mailguard.log_field_max', '8192'],
+	// the word lists, ASCII case-insensitive (a quoted "On" is not the ini
+	// parser's boolean: it reaches mailguard as written)
+	['mailguard.header', '"ON"', 'ON'],
+	['mailguard.envelope_sender', '"Yes"', 'Yes'],
+	['mailguard.fail_mode', 'CLOSED'],
+	['mailguard.synchronous_commit', '"On"', 'On'],
+	['mailguard.synchronous_commit', 'Remote_Apply'],
+	['mailguard.synchronous_commit', 'DEFAULT'],
+	['mailguard.additional_params', 'ANY'],
+	['mailguard.additional_params', '"None"', 'None'],
+	['mailguard.header_limit_action', 'Count'],
 ];
 foreach ($ok as $e) {
 	[$k, $v] = $e;
@@ -60,6 +77,8 @@ preg_match('/ subject=("[^"]*")/', $raw, $m);
 echo 'pri ', $r['log'][0]['pri'] ?? '-', ', subject value ', strlen($m[1] ?? ''), " bytes\n";
 $r = mg_run('mail("a@example.com", "s", "m");', ['ini' => ['mailguard.header' => 'Off', 'mailguard.syslog' => 'no']]);
 echo 'Off/no: ', count(mg_mail_header_values($r['mails'][0], 'X-PHP-Originating-Script')), ' stamp, ', count($r['log_raw']), " log lines\n";
+$r = mg_run('var_dump(mail("a@example.com", "s", "m", "", "-oi"));', ['ini' => ['mailguard.additional_params' => 'ANY']]);
+echo 'additional_params=ANY, -oi: ', trim($r['out']), ', MTA argv ', json_encode(explode("\n", rtrim($r['args'][0] ?? '', "\n"))), "\n";
 ?>
 --CLEAN--
 <?php
@@ -130,6 +149,24 @@ value: '256'
 mailguard.log_field_max='16.5'
 Warning: mailguard: invalid value for mailguard.log_field_max, using the default in Unknown on line 0
 value: '256'
+mailguard.envelope_sender='enabled'
+Warning: mailguard: invalid value for mailguard.envelope_sender, using the default in Unknown on line 0
+value: '0'
+mailguard.fail_mode='half'
+Warning: mailguard: invalid value for mailguard.fail_mode, using the default in Unknown on line 0
+value: 'open'
+mailguard.synchronous_commit='remote'
+Warning: mailguard: invalid value for mailguard.synchronous_commit, using the default in Unknown on line 0
+value: 'default'
+mailguard.synchronous_commit='"yes"'
+Warning: mailguard: invalid value for mailguard.synchronous_commit, using the default in Unknown on line 0
+value: 'default'
+mailguard.additional_params='all'
+Warning: mailguard: invalid value for mailguard.additional_params, using the default in Unknown on line 0
+value: 'envelope'
+mailguard.header_limit_action='drop'
+Warning: mailguard: invalid value for mailguard.header_limit_action, using the default in Unknown on line 0
+value: 'refuse'
 -- valid edge values
 mailguard.header: taken
 mailguard.syslog: taken
@@ -142,6 +179,15 @@ mailguard.syslog_max_length: taken
 mailguard.syslog_max_length: taken
 mailguard.log_field_max: taken
 mailguard.log_field_max: taken
+mailguard.header: taken
+mailguard.envelope_sender: taken
+mailguard.fail_mode: taken
+mailguard.synchronous_commit: taken
+mailguard.synchronous_commit: taken
+mailguard.synchronous_commit: taken
+mailguard.additional_params: taken
+mailguard.additional_params: taken
+mailguard.header_limit_action: taken
 -- the defaults are in force
 Warning: mailguard: invalid value for mailguard.syslog_facility, using the default in Unknown on line 0
 
@@ -150,3 +196,4 @@ Warning: mailguard: invalid value for mailguard.syslog_max_length, using the def
 Warning: mailguard: invalid value for mailguard.log_field_max, using the default in Unknown on line 0
 pri 22, subject value 256 bytes
 Off/no: 0 stamp, 0 log lines
+additional_params=ANY, -oi: bool(true), MTA argv ["-oi"]

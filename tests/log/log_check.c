@@ -896,12 +896,21 @@ static void test_truncation(const char *sock, int rfd)
 		}
 	}
 	{
-		/* not UTF-8 at all: back off at most 3 bytes */
+		/* not UTF-8 at all: no character to keep whole, cut at the budget
+		 * (the writer only ever gets mg_log_kv() lines, which are UTF-8) */
 		static const char junk[] = "a\x80\x80\x80\x80\x80\x80";
+		/* an overlong or surrogate lead is not a character either */
+		static const char bad[] = "abc\xe0\x80\x80" "def\xed\xa0\x80";
 
 		rc = mg_log_send(sock, LOG_MAIL, LOG_INFO, junk, sizeof(junk) - 1, hl + 5);
 		n = recv_one(rfd, buf, sizeof(buf));
-		check(rc == 0 && n == (ssize_t) (hl + 2), "continuation run cut: n=%zd", n);
+		check(rc == 0 && n == (ssize_t) (hl + 5), "continuation run cut: n=%zd", n);
+		rc = mg_log_send(sock, LOG_MAIL, LOG_INFO, bad, sizeof(bad) - 1, hl + 4);
+		n = recv_one(rfd, buf, sizeof(buf));
+		check(rc == 0 && n == (ssize_t) (hl + 4), "overlong cut: n=%zd", n);
+		rc = mg_log_send(sock, LOG_MAIL, LOG_INFO, bad, sizeof(bad) - 1, hl + 11);
+		n = recv_one(rfd, buf, sizeof(buf));
+		check(rc == 0 && n == (ssize_t) (hl + 11), "surrogate cut: n=%zd", n);
 	}
 
 	check(mg_log_send(sock, LOG_MAIL, LOG_INFO, "x", 1, hl) == -1, "max_len == header rejected");

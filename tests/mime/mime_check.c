@@ -1,5 +1,6 @@
 /*
- * Standalone tests for ext/mailguard/mime.c (build: make -C tests/mime check).
+ * Standalone tests for ext/mailguard/mime.c and the strict UTF-8 helper it
+ * uses, ext/mailguard/utf8.c (build: make -C tests/mime check).
  *
  * Inputs are copied into heap buffers of exactly their length and the output
  * buffer is exactly `cap` bytes, so AddressSanitizer catches any access out
@@ -7,12 +8,14 @@
  */
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "../../ext/mailguard/mime.h"
+#include "../../ext/mailguard/utf8.h"
 
 static int passed, failed;
 
@@ -137,6 +140,9 @@ static const mime_case cases[] = {
 	MCAP("cap never halves a decoded character", "=?utf-8?q?a=C3=A9?=", "a", 2, 1),
 	MCAP("cap with exact fit is not a cut", "=?utf-8?q?a=C3=A9?=", "a\xc3\xa9", 3, 0),
 	MCAP("cap inside a converted character", "=?iso-8859-1?q?a=FC?=", "a", 2, 1),
+	MCAP("cap inside a 3-byte character", "=?utf-8?q?a=E2=82=AC?=", "a", 3, 1),
+	MCAP("cap inside an overlong: raw, as without the cap", "=?utf-8?q?a=E0=80=80?=", "=?u", 3, 1),
+	MCAP("cap inside a surrogate: raw", "=?utf-8?q?a=ED=A0=80?=", "=?u", 3, 1),
 	MCAP("cap on a raw word", "=?x-foo?q?a?=", "=?x-f", 5, 1),
 	MCAP("cap on an invalid word", "=?utf-8?q?=FF?=", "=?utf", 5, 1),
 	MCAP("cap of zero", "abc", "", 0, 1),
@@ -166,6 +172,167 @@ static void run_cases(void)
 		free(got);
 	}
 	printf("%zu decoder cases\n", sizeof(cases) / sizeof(cases[0]));
+}
+
+/* ---- ext/mailguard/utf8.c ---- */
+
+typedef struct {
+	const char *desc;
+	const char *in;
+	size_t in_len;
+	size_t seq;         /* mg_utf8_seq() */
+	uint32_t cp;        /* ... its code point, when seq != 0 */
+	int partial;        /* mg_utf8_partial() */
+} utf8_case;
+
+#define U8(d, in, seq, cp, partial) { d, in, sizeof(in) - 1, seq, cp, partial }
+
+static const utf8_case utf8_cases[] = {
+	U8("empty", "", 0, 0, 0),
+	U8("NUL is a character", "\0", 1, 0, 0),
+	U8("ASCII", "A", 1, 0x41, 0),
+	U8("DEL", "\x7f", 1, 0x7f, 0),
+	U8("ASCII, more after it", "ab", 1, 0x61, 0),
+	U8("2 bytes, lowest", "\xc2\x80", 2, 0x80, 0),
+	U8("2 bytes, highest", "\xdf\xbf", 2, 0x7ff, 0),
+	U8("3 bytes, lowest", "\xe0\xa0\x80", 3, 0x800, 0),
+	U8("euro", "\xe2\x82\xac", 3, 0x20ac, 0),
+	U8("last before the surrogates", "\xed\x9f\xbf", 3, 0xd7ff, 0),
+	U8("first after the surrogates", "\xee\x80\x80", 3, 0xe000, 0),
+	U8("3 bytes, highest", "\xef\xbf\xbf", 3, 0xffff, 0),
+	U8("4 bytes, lowest", "\xf0\x90\x80\x80", 4, 0x10000, 0),
+	U8("emoji, more after it", "\xf0\x9f\x8e\x89!", 4, 0x1f389, 0),
+	U8("U+10FFFF", "\xf4\x8f\xbf\xbf", 4, 0x10ffff, 0),
+	/* overlongs */
+	U8("0xC0 overlong", "\xc0\x80", 0, 0, 0),
+	U8("0xC1 overlong", "\xc1\xbf", 0, 0, 0),
+	U8("lone 0xC0", "\xc0", 0, 0, 0),
+	U8("3-byte overlong", "\xe0\x80\x80", 0, 0, 0),
+	U8("3-byte overlong, highest", "\xe0\x9f\xbf", 0, 0, 0),
+	U8("3-byte overlong cut short", "\xe0\x9f", 0, 0, 0),
+	U8("4-byte overlong", "\xf0\x80\x80\x80", 0, 0, 0),
+	U8("4-byte overlong, highest", "\xf0\x8f\xbf\xbf", 0, 0, 0),
+	U8("4-byte overlong cut short", "\xf0\x8f\xbf", 0, 0, 0),
+	/* surrogates */
+	U8("high surrogate", "\xed\xa0\x80", 0, 0, 0),
+	U8("low surrogate, highest", "\xed\xbf\xbf", 0, 0, 0),
+	U8("surrogate cut short", "\xed\xa0", 0, 0, 0),
+	/* above U+10FFFF */
+	U8("U+110000", "\xf4\x90\x80\x80", 0, 0, 0),
+	U8("U+110000 cut short", "\xf4\x90", 0, 0, 0),
+	U8("0xF5 lead", "\xf5\x80\x80\x80", 0, 0, 0),
+	U8("0xF7 lead", "\xf7\xbf\xbf\xbf", 0, 0, 0),
+	U8("0xF8 lead (5 bytes once)", "\xf8\x88\x80\x80\x80", 0, 0, 0),
+	U8("0xFE", "\xfe", 0, 0, 0),
+	U8("0xFF", "\xff", 0, 0, 0),
+	/* stray continuation bytes */
+	U8("0x80", "\x80", 0, 0, 0),
+	U8("0xBF", "\xbf\xbf", 0, 0, 0),
+	/* cut short by the end of the buffer */
+	U8("2-byte lead alone", "\xc3", 0, 0, 1),
+	U8("3-byte lead alone", "\xe2", 0, 0, 1),
+	U8("3 bytes, 2 there", "\xe2\x82", 0, 0, 1),
+	U8("0xE0, 2 of 3 there", "\xe0\xa0", 0, 0, 1),
+	U8("4 bytes, 3 there", "\xf0\x9f\x8e", 0, 0, 1),
+	U8("0xF4, 3 of 4 there", "\xf4\x8f\xbf", 0, 0, 1),
+	/* ... and by something else */
+	U8("2-byte lead, then ASCII", "\xc3(", 0, 0, 0),
+	U8("3-byte lead, then ASCII", "\xe2\x82(", 0, 0, 0),
+	U8("4-byte lead, new lead inside", "\xf0\x9f\xc3\xa9", 0, 0, 0),
+	U8("continuation where the lead belongs", "\x82\xac", 0, 0, 0),
+};
+
+/* The reference: a code point's encoding, by the book. */
+static size_t utf8_encode(uint32_t cp, unsigned char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (unsigned char) cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (unsigned char) (0xc0 | (cp >> 6));
+		out[1] = (unsigned char) (0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (unsigned char) (0xe0 | (cp >> 12));
+		out[1] = (unsigned char) (0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (unsigned char) (0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (unsigned char) (0xf0 | (cp >> 18));
+	out[1] = (unsigned char) (0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (unsigned char) (0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (unsigned char) (0x80 | (cp & 0x3f));
+	return 4;
+}
+
+static void run_utf8(void)
+{
+	size_t i, bad;
+	uint32_t cp, got;
+	char what[160];
+
+	for (i = 0; i < sizeof(utf8_cases) / sizeof(utf8_cases[0]); i++) {
+		const utf8_case *c = &utf8_cases[i];
+		unsigned char *in = (unsigned char *) dup_exact(c->in, c->in_len);
+		size_t n;
+		int part;
+
+		got = 0xdeadbeef;
+		n = mg_utf8_seq(in, c->in_len, &got);
+		part = mg_utf8_partial(in, c->in_len);
+		snprintf(what, sizeof(what), "utf8: %s", c->desc);
+		check(n == c->seq && (n == 0 ? got == 0xdeadbeef : got == c->cp)
+			&& mg_utf8_seq(in, c->in_len, NULL) == n && (part != 0) == (c->partial != 0), what);
+		if (n != c->seq || (part != 0) != (c->partial != 0)) {
+			printf("  seq %zu (want %zu) cp U+%04X partial %d\n", n, c->seq, (unsigned) got, part);
+		}
+		free(in);
+	}
+
+	/* Every code point: its encoding is one sequence of its length, every
+	 * shorter prefix is a partial one; surrogates are neither (past 0xED). */
+	bad = 0;
+	for (cp = 0; cp <= 0x10ffff; cp++) {
+		unsigned char buf[4];
+		size_t len = utf8_encode(cp, buf), k;
+		int surrogate = cp >= 0xd800 && cp <= 0xdfff;
+
+		got = 0;
+		if (surrogate ? mg_utf8_seq(buf, len, &got) != 0
+				: mg_utf8_seq(buf, len, &got) != len || got != cp) {
+			bad++;
+		}
+		for (k = 1; k < len; k++) {
+			/* a lone 0xED may still become U+D000..U+D7FF */
+			int want = !surrogate || k == 1;
+
+			if ((mg_utf8_partial(buf, k) != 0) != want || mg_utf8_seq(buf, k, NULL) != 0) {
+				bad++;
+			}
+		}
+	}
+	check(bad == 0, "utf8: every code point's encoding, and its prefixes");
+
+	/* Every string of 1 to 3 bytes: what is taken is the encoding of what
+	 * it decodes to, and no surrogate (with the loop above: exactly the
+	 * encodings are taken). */
+	bad = 0;
+	for (i = 0; i < (1u << 24); i++) {
+		unsigned char b[3], enc[4];
+		size_t len = i < 0x100 ? 1 : i < 0x10000 ? 2 : 3, n, k;
+
+		for (k = 0; k < len; k++) {
+			b[k] = (unsigned char) (i >> (8 * (len - 1 - k)));
+		}
+		n = mg_utf8_seq(b, len, &got);
+		if (n != 0 && (utf8_encode(got, enc) != n || memcmp(enc, b, n) != 0
+				|| (got >= 0xd800 && got <= 0xdfff))) {
+			bad++;
+		}
+	}
+	check(bad == 0, "utf8: every string of 1 to 3 bytes");
 }
 
 /* Random inputs built from encoded-word pieces: never out of bounds (ASan),
@@ -257,6 +424,7 @@ static void run_stress(void)
 int main(void)
 {
 	run_cases();
+	run_utf8();
 	run_random();
 	run_stress();
 	printf("%d passed, %d failed\n", passed, failed);
