@@ -14,7 +14,7 @@ mg_install_deps() {
 	local pkgs="php8.2-dev php8.2-cli php8.2-mbstring php8.2-imap php8.2-opcache
 		php8.2-fpm php8.2-pgsql libfcgi-bin apache2 libapache2-mod-php8.2
 		re2c libpq-dev pkg-config valgrind clang make gcc
-		postgresql-15 postgresql-client-15"
+		postgresql-15 postgresql-client-15 postfix"
 	local missing=""
 	for p in $pkgs; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -32,8 +32,13 @@ mg_install_deps() {
 		if [ ! -e /usr/sbin/policy-rc.d ]; then
 			printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && policy=1
 		fi
+		# Postfix is only there for tests/postfix, which runs a private
+		# instance of its own: answer debconf's question with "No
+		# configuration", so that the package writes no /etc/postfix/main.cf
+		# and the system's instance is never configured nor started.
+		echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 		DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing >/dev/null
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends $missing >/dev/null
 		local rc=$?
 		[ -n "$policy" ] && rm -f /usr/sbin/policy-rc.d
 		return $rc

@@ -80,6 +80,16 @@ printf '%s\n' "$out" | grep -E '^(FAIL|#)' | head -n 30
 line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
 count "Apache mod_php harness" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
 
+# The four mail paths through a real, private Postfix with a database that
+# accepts: where the stamp and the trace end up in each delivered message
+# (issue 11 item 1) and the line endings PHP writes (item 4)
+# (tests/postfix/README.md).
+out=$(bash tests/postfix/run.sh 2>&1)
+rc=$?
+printf '%s\n' "$out" | grep -E '^FAIL' | head -n 30
+line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+count "Postfix harness" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
+
 # A private PostgreSQL for the phpt suite (tests/db): started here as an
 # unprivileged user, with a stopped template copy that tests clone when
 # they stop or freeze a server of their own.
