@@ -68,6 +68,7 @@ static int mg_facts_field(const mg_hdr_field *field, void *vctx)
 	int slot;
 
 	if (field->malformed) {
+		c->f->malformed_lines++;
 		return 0;
 	}
 	switch (field->kind) {

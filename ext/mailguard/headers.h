@@ -20,6 +20,7 @@ typedef struct {
 	bool has_trace;    /* the script supplied its own X-Mailguard-Trace */
 	bool has_resent;   /* Resent-To/Cc/Bcc present: the MTA uses only those */
 	bool malformed;    /* a line or an address list was not well formed */
+	size_t malformed_lines; /* lines that are neither a field nor a continuation (empty ones too): the MTA ends the header section at the first */
 	bool capped;       /* the block was longer than the scan limit */
 	const char *from_raw; /* the first From value as written (points into the block), or NULL */
 	size_t from_raw_len;

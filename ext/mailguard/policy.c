@@ -90,6 +90,17 @@ static mg_decision mg_policy_own(const mg_call *c, const mg_facts *f, const char
 		*reason = "too-many-recipients";
 		return MG_REFUSE;
 	}
+	if (f->malformed_lines > 0 && !(c->check == MG_CHECK_CORE && mg_breaks_stamp(c))) {
+		/* A line that is neither a field nor a continuation (an empty
+		 * line, "text without a colon"), from any argument written into
+		 * the header block (error_log()'s destination, imap_mail()'s
+		 * addresses and subject, the additional headers): the MTA ends
+		 * the header section there, and the fields after it (the stamp,
+		 * the trace, the Subject) become body text. Headers core refuses
+		 * on its own are left to core, below. */
+		*reason = "malformed-headers";
+		return MG_REFUSE;
+	}
 	if (!MG_G(header)) {
 		return MG_PASS_MAIL;
 	}
