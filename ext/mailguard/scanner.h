@@ -41,8 +41,9 @@ typedef int (*mg_hdr_cb)(const mg_hdr_field *field, void *ctx);  /* return nonze
  * end in CRLF or bare LF (a lone CR is ordinary data); a line starting with
  * SP/HTAB continues the previous field (even if it looks like " Bcc: x"); a
  * field is `name: value` where name is 1+ printable ASCII (0x21-0x7e) except
- * ':' optionally followed by SP/HTAB before the ':'. Field-name kinds are
- * matched case-insensitively. A line that is not a field (no colon, bad name
+ * ':' optionally followed by SP/HTAB before the ':'. The kind is the name
+ * looked up case-insensitively (ASCII) among those of mg_hdr_kind; any other
+ * name is MG_HDR_OTHER. A line that is not a field (no colon, bad name
  * chars, an empty line, leading continuation with no previous field) is
  * reported with malformed=1 (kind MG_HDR_OTHER, name_len 0, value = the
  * whole line, plus any continuation lines after it) and scanning CONTINUES

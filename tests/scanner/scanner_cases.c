@@ -358,6 +358,58 @@ static void run_field_checks(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* field names: the kind table                                          */
+
+static void run_name_checks(void)
+{
+	static const struct {
+		const char *line;
+		mg_hdr_kind kind;
+		const char *name;
+	} names[] = {
+		{ "fROM: x", MG_HDR_FROM, "fROM" },
+		{ "tO: x", MG_HDR_TO, "tO" },
+		{ "Cc \t: x", MG_HDR_CC, "Cc" },
+		{ "BCC: x", MG_HDR_BCC, "BCC" },
+		{ "Resent-TO: x", MG_HDR_RESENT_TO, "Resent-TO" },
+		{ "resent-cc: x", MG_HDR_RESENT_CC, "resent-cc" },
+		{ "RESENT-Bcc\t: x", MG_HDR_RESENT_BCC, "RESENT-Bcc" },
+		{ "SUBJECT: x", MG_HDR_SUBJECT, "SUBJECT" },
+		{ "return-PATH: x", MG_HDR_RETURN_PATH, "return-PATH" },
+		{ "X-Php-Originating-Script: x", MG_HDR_STAMP, "X-Php-Originating-Script" },
+		{ "x-mailguard-TRACE : x", MG_HDR_TRACE, "x-mailguard-TRACE" },
+		/* near misses: prefixes, longer names, other bytes */
+		{ "Fro: x", MG_HDR_OTHER, "Fro" },
+		{ "Fromm: x", MG_HDR_OTHER, "Fromm" },
+		{ "T: x", MG_HDR_OTHER, "T" },
+		{ "Resent-T: x", MG_HDR_OTHER, "Resent-T" },
+		{ "Resent_To: x", MG_HDR_OTHER, "Resent_To" },
+		{ "Return-Paths: x", MG_HDR_OTHER, "Return-Paths" },
+		{ "X-Mailguard-Trac: x", MG_HDR_OTHER, "X-Mailguard-Trac" },
+		{ "Subjec\x54: x", MG_HDR_SUBJECT, "Subjec\x54" },
+		{ "Subjec\x74\x21: x", MG_HDR_OTHER, "Subjec\x74\x21" },
+		{ "B\x63\x63: x", MG_HDR_BCC, "B\x63\x63" },
+		{ "B\x43\x03: x", MG_HDR_OTHER, NULL },
+	};
+	size_t i;
+	char what[160];
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t len = strlen(names[i].line);
+		char *buf = dup_exact(names[i].line, len);
+		seen_fields s;
+
+		memset(&s, 0, sizeof(s));
+		mg_scan_fields(buf, len, collect, &s);
+		snprintf(what, sizeof(what), "names: \"%s\" is kind %d", names[i].name ? names[i].name : "(malformed)", (int) names[i].kind);
+		check(s.n == 1 && s.f[0].kind == names[i].kind
+			&& (names[i].name == NULL ? s.f[0].malformed : same(s.f[0].name, s.f[0].name_len, names[i].name))
+			&& same(s.f[0].value, s.f[0].value_len, names[i].name == NULL ? names[i].line : "x"), what);
+		free(buf);
+	}
+}
+
+/* ------------------------------------------------------------------ */
 /* reference model of Postfix's tokenizer + right-to-left grouper      */
 
 #define R_WORD 256
@@ -683,6 +735,7 @@ int main(int argc, char **argv)
 	verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
 	run_cases();
 	run_field_checks();
+	run_name_checks();
 	run_reference_checks();
 	run_stress();
 	printf("%d passed, %d failed\n", passed, failed);
