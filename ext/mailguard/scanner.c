@@ -15,7 +15,9 @@
  * and re2c:eof makes a 0 byte inside the buffer ordinary data.
  *
  * Header fields: one re2c rule matches any field name (scanner.h has the
- * charset) and a small table classifies it, case-insensitively.
+ * charset) and a small table classifies it, case-insensitively. One walk
+ * over a block (mg_walk()) hands each field to a callback and to the
+ * summary, so that mg_scan_headers() gives both at once.
  *
  * How the MTA counts (Postfix 3.7, `sendmail -t -i`)
  * --------------------------------------------------
@@ -75,7 +77,7 @@
 
 typedef unsigned char mg_uc;
 
-#line 93 "ext/mailguard/scanner.re"
+#line 95 "ext/mailguard/scanner.re"
 
 
 /* ---- tokens and the grouper model ---- */
@@ -298,7 +300,7 @@ static int mg_skip_quoted(const mg_uc **pcur, const mg_uc *lim)
 
 	for (;;) {
 	
-#line 302 "ext/mailguard/scanner.c"
+#line 304 "ext/mailguard/scanner.c"
 {
 	mg_uc yych;
 	yych = (cur < lim ? *cur : 0);
@@ -320,14 +322,14 @@ yy1:
 			goto yy1;
 	}
 yy2:
-#line 316 "ext/mailguard/scanner.re"
+#line 318 "ext/mailguard/scanner.re"
 	{ continue; }
-#line 326 "ext/mailguard/scanner.c"
+#line 328 "ext/mailguard/scanner.c"
 yy3:
 	++cur;
-#line 319 "ext/mailguard/scanner.re"
+#line 321 "ext/mailguard/scanner.re"
 	{ *pcur = cur; return 1; }
-#line 331 "ext/mailguard/scanner.c"
+#line 333 "ext/mailguard/scanner.c"
 yy4:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
@@ -337,20 +339,20 @@ yy4:
 	}
 	goto yy6;
 yy5:
-#line 318 "ext/mailguard/scanner.re"
+#line 320 "ext/mailguard/scanner.re"
 	{ continue; }
-#line 343 "ext/mailguard/scanner.c"
+#line 345 "ext/mailguard/scanner.c"
 yy6:
 	++cur;
-#line 317 "ext/mailguard/scanner.re"
+#line 319 "ext/mailguard/scanner.re"
 	{ continue; }
-#line 348 "ext/mailguard/scanner.c"
+#line 350 "ext/mailguard/scanner.c"
 yy7:
-#line 315 "ext/mailguard/scanner.re"
+#line 317 "ext/mailguard/scanner.re"
 	{ *pcur = cur; return 0; }
-#line 352 "ext/mailguard/scanner.c"
+#line 354 "ext/mailguard/scanner.c"
 }
-#line 320 "ext/mailguard/scanner.re"
+#line 322 "ext/mailguard/scanner.re"
 
 	}
 }
@@ -362,7 +364,7 @@ static int mg_skip_literal(const mg_uc **pcur, const mg_uc *lim)
 
 	for (;;) {
 	
-#line 366 "ext/mailguard/scanner.c"
+#line 368 "ext/mailguard/scanner.c"
 {
 	mg_uc yych;
 	yych = (cur < lim ? *cur : 0);
@@ -384,9 +386,9 @@ yy9:
 			goto yy9;
 	}
 yy10:
-#line 332 "ext/mailguard/scanner.re"
+#line 334 "ext/mailguard/scanner.re"
 	{ continue; }
-#line 390 "ext/mailguard/scanner.c"
+#line 392 "ext/mailguard/scanner.c"
 yy11:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
@@ -396,25 +398,25 @@ yy11:
 	}
 	goto yy14;
 yy12:
-#line 334 "ext/mailguard/scanner.re"
+#line 336 "ext/mailguard/scanner.re"
 	{ continue; }
-#line 402 "ext/mailguard/scanner.c"
+#line 404 "ext/mailguard/scanner.c"
 yy13:
 	++cur;
-#line 335 "ext/mailguard/scanner.re"
+#line 337 "ext/mailguard/scanner.re"
 	{ *pcur = cur; return 1; }
-#line 407 "ext/mailguard/scanner.c"
+#line 409 "ext/mailguard/scanner.c"
 yy14:
 	++cur;
-#line 333 "ext/mailguard/scanner.re"
+#line 335 "ext/mailguard/scanner.re"
 	{ continue; }
-#line 412 "ext/mailguard/scanner.c"
+#line 414 "ext/mailguard/scanner.c"
 yy15:
-#line 331 "ext/mailguard/scanner.re"
+#line 333 "ext/mailguard/scanner.re"
 	{ *pcur = cur; return 0; }
-#line 416 "ext/mailguard/scanner.c"
+#line 418 "ext/mailguard/scanner.c"
 }
-#line 336 "ext/mailguard/scanner.re"
+#line 338 "ext/mailguard/scanner.re"
 
 	}
 }
@@ -428,7 +430,7 @@ static int mg_skip_comment(const mg_uc **pcur, const mg_uc *lim)
 
 	for (;;) {
 	
-#line 432 "ext/mailguard/scanner.c"
+#line 434 "ext/mailguard/scanner.c"
 {
 	mg_uc yych;
 	yych = (cur < lim ? *cur : 0);
@@ -452,17 +454,17 @@ yy17:
 			goto yy17;
 	}
 yy18:
-#line 350 "ext/mailguard/scanner.re"
+#line 352 "ext/mailguard/scanner.re"
 	{ continue; }
-#line 458 "ext/mailguard/scanner.c"
+#line 460 "ext/mailguard/scanner.c"
 yy19:
 	++cur;
-#line 353 "ext/mailguard/scanner.re"
+#line 355 "ext/mailguard/scanner.re"
 	{ depth++; continue; }
-#line 463 "ext/mailguard/scanner.c"
+#line 465 "ext/mailguard/scanner.c"
 yy20:
 	++cur;
-#line 354 "ext/mailguard/scanner.re"
+#line 356 "ext/mailguard/scanner.re"
 	{
 			if (--depth == 0) {
 				*pcur = cur;
@@ -470,7 +472,7 @@ yy20:
 			}
 			continue;
 		}
-#line 474 "ext/mailguard/scanner.c"
+#line 476 "ext/mailguard/scanner.c"
 yy21:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
@@ -480,20 +482,20 @@ yy21:
 	}
 	goto yy23;
 yy22:
-#line 352 "ext/mailguard/scanner.re"
+#line 354 "ext/mailguard/scanner.re"
 	{ continue; }
-#line 486 "ext/mailguard/scanner.c"
+#line 488 "ext/mailguard/scanner.c"
 yy23:
 	++cur;
-#line 351 "ext/mailguard/scanner.re"
+#line 353 "ext/mailguard/scanner.re"
 	{ continue; }
-#line 491 "ext/mailguard/scanner.c"
+#line 493 "ext/mailguard/scanner.c"
 yy24:
-#line 349 "ext/mailguard/scanner.re"
+#line 351 "ext/mailguard/scanner.re"
 	{ *pcur = cur; return 0; }
-#line 495 "ext/mailguard/scanner.c"
+#line 497 "ext/mailguard/scanner.c"
 }
-#line 361 "ext/mailguard/scanner.re"
+#line 363 "ext/mailguard/scanner.re"
 
 	}
 }
@@ -507,7 +509,7 @@ static const mg_uc *mg_text(const mg_uc *cur, const mg_uc *lim)
 	for (;;) {
 		tok = cur;
 	
-#line 511 "ext/mailguard/scanner.c"
+#line 513 "ext/mailguard/scanner.c"
 {
 	mg_uc yych;
 	yych = (cur < lim ? *cur : 0);
@@ -560,14 +562,14 @@ yy26:
 			goto yy26;
 	}
 yy27:
-#line 375 "ext/mailguard/scanner.re"
+#line 377 "ext/mailguard/scanner.re"
 	{ continue; }
-#line 566 "ext/mailguard/scanner.c"
+#line 568 "ext/mailguard/scanner.c"
 yy28:
 	++cur;
-#line 377 "ext/mailguard/scanner.re"
+#line 379 "ext/mailguard/scanner.re"
 	{ return tok; }
-#line 571 "ext/mailguard/scanner.c"
+#line 573 "ext/mailguard/scanner.c"
 yy29:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
@@ -577,9 +579,9 @@ yy29:
 	}
 	goto yy26;
 yy30:
-#line 376 "ext/mailguard/scanner.re"
+#line 378 "ext/mailguard/scanner.re"
 	{ continue; }
-#line 583 "ext/mailguard/scanner.c"
+#line 585 "ext/mailguard/scanner.c"
 yy31:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
@@ -589,14 +591,14 @@ yy31:
 	}
 	goto yy26;
 yy32:
-#line 374 "ext/mailguard/scanner.re"
+#line 376 "ext/mailguard/scanner.re"
 	{ return cur; }
-#line 595 "ext/mailguard/scanner.c"
+#line 597 "ext/mailguard/scanner.c"
 yy33:
 	cur = mrk;
 	goto yy27;
 }
-#line 378 "ext/mailguard/scanner.re"
+#line 380 "ext/mailguard/scanner.re"
 
 	}
 }
@@ -626,7 +628,7 @@ static size_t mg_count(const char *value, size_t len, int lead_colon, int *malfo
 	for (;;) {
 		tok = cur;
 	
-#line 630 "ext/mailguard/scanner.c"
+#line 632 "ext/mailguard/scanner.c"
 {
 	mg_uc yych;
 	yych = (cur < lim ? *cur : 0);
@@ -684,9 +686,9 @@ yy35:
 			goto yy35;
 	}
 yy36:
-#line 477 "ext/mailguard/scanner.re"
+#line 479 "ext/mailguard/scanner.re"
 	{ mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE); continue; }
-#line 690 "ext/mailguard/scanner.c"
+#line 692 "ext/mailguard/scanner.c"
 yy37:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
@@ -698,17 +700,17 @@ yy37:
 		default: goto yy38;
 	}
 yy38:
-#line 409 "ext/mailguard/scanner.re"
+#line 411 "ext/mailguard/scanner.re"
 	{ continue; }
-#line 704 "ext/mailguard/scanner.c"
+#line 706 "ext/mailguard/scanner.c"
 yy39:
 	++cur;
-#line 469 "ext/mailguard/scanner.re"
+#line 471 "ext/mailguard/scanner.re"
 	{ mg_dp_feed(&dp, MG_T_JOIN, MG_ALT_NONE); continue; }
-#line 709 "ext/mailguard/scanner.c"
+#line 711 "ext/mailguard/scanner.c"
 yy40:
 	++cur;
-#line 423 "ext/mailguard/scanner.re"
+#line 425 "ext/mailguard/scanner.re"
 	{
 			if (open_quote || !mg_skip_quoted(&cur, lim)) {
 				/* Postfix: the rest of the value is one quoted word */
@@ -719,10 +721,10 @@ yy40:
 			mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
 			continue;
 		}
-#line 723 "ext/mailguard/scanner.c"
+#line 725 "ext/mailguard/scanner.c"
 yy41:
 	++cur;
-#line 411 "ext/mailguard/scanner.re"
+#line 413 "ext/mailguard/scanner.re"
 	{
 			if (!open_comment && mg_skip_comment(&cur, lim)) {
 				continue;
@@ -734,34 +736,34 @@ yy41:
 			mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
 			continue;
 		}
-#line 738 "ext/mailguard/scanner.c"
+#line 740 "ext/mailguard/scanner.c"
 yy42:
 	++cur;
-#line 471 "ext/mailguard/scanner.re"
+#line 473 "ext/mailguard/scanner.re"
 	{
 			bad = 1;
 			mg_dp_feed(&dp, MG_T_JOIN, MG_ALT_SKIP);
 			continue;
 		}
-#line 747 "ext/mailguard/scanner.c"
+#line 749 "ext/mailguard/scanner.c"
 yy43:
 	++cur;
-#line 466 "ext/mailguard/scanner.re"
+#line 468 "ext/mailguard/scanner.re"
 	{ mg_dp_feed(&dp, MG_T_COMMA, MG_ALT_NONE); continue; }
-#line 752 "ext/mailguard/scanner.c"
+#line 754 "ext/mailguard/scanner.c"
 yy44:
 	++cur;
-#line 468 "ext/mailguard/scanner.re"
+#line 470 "ext/mailguard/scanner.re"
 	{ mg_dp_feed(&dp, MG_T_COLON, MG_ALT_NONE); continue; }
-#line 757 "ext/mailguard/scanner.c"
+#line 759 "ext/mailguard/scanner.c"
 yy45:
 	++cur;
-#line 467 "ext/mailguard/scanner.re"
+#line 469 "ext/mailguard/scanner.re"
 	{ mg_dp_feed(&dp, MG_T_SEMI, MG_ALT_NONE); continue; }
-#line 762 "ext/mailguard/scanner.c"
+#line 764 "ext/mailguard/scanner.c"
 yy46:
 	++cur;
-#line 444 "ext/mailguard/scanner.re"
+#line 446 "ext/mailguard/scanner.re"
 	{
 			if (angle) {
 				bad = 1;
@@ -770,10 +772,10 @@ yy46:
 			mg_dp_open_angle(&dp);
 			continue;
 		}
-#line 774 "ext/mailguard/scanner.c"
+#line 776 "ext/mailguard/scanner.c"
 yy47:
 	++cur;
-#line 453 "ext/mailguard/scanner.re"
+#line 455 "ext/mailguard/scanner.re"
 	{
 			if (angle) {
 				/* closed: the '<' was a real one */
@@ -786,10 +788,10 @@ yy47:
 			}
 			continue;
 		}
-#line 790 "ext/mailguard/scanner.c"
+#line 792 "ext/mailguard/scanner.c"
 yy48:
 	++cur;
-#line 434 "ext/mailguard/scanner.re"
+#line 436 "ext/mailguard/scanner.re"
 	{
 			if (open_literal || !mg_skip_literal(&cur, lim)) {
 				open_literal = bad = 1;
@@ -799,7 +801,7 @@ yy48:
 			mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
 			continue;
 		}
-#line 803 "ext/mailguard/scanner.c"
+#line 805 "ext/mailguard/scanner.c"
 yy49:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
@@ -809,15 +811,15 @@ yy49:
 	}
 	goto yy35;
 yy50:
-#line 480 "ext/mailguard/scanner.re"
+#line 482 "ext/mailguard/scanner.re"
 	{ mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE); continue; }
-#line 815 "ext/mailguard/scanner.c"
+#line 817 "ext/mailguard/scanner.c"
 yy51:
-#line 407 "ext/mailguard/scanner.re"
+#line 409 "ext/mailguard/scanner.re"
 	{ break; }
-#line 819 "ext/mailguard/scanner.c"
+#line 821 "ext/mailguard/scanner.c"
 }
-#line 481 "ext/mailguard/scanner.re"
+#line 483 "ext/mailguard/scanner.re"
 
 	}
 
@@ -901,7 +903,7 @@ static int mg_field_start(const mg_uc *cur, const mg_uc *lim, mg_hdr_field *f)
 
 	/* nested ifs: a range test per state instead of a case per byte */
 	
-#line 905 "ext/mailguard/scanner.c"
+#line 907 "ext/mailguard/scanner.c"
 {
 	mg_uc yych;
 	yych = (cur < lim ? *cur : 0);
@@ -918,9 +920,9 @@ static int mg_field_start(const mg_uc *cur, const mg_uc *lim, mg_hdr_field *f)
 yy53:
 	++cur;
 yy54:
-#line 567 "ext/mailguard/scanner.re"
+#line 569 "ext/mailguard/scanner.re"
 	{ return -1; }
-#line 924 "ext/mailguard/scanner.c"
+#line 926 "ext/mailguard/scanner.c"
 yy55:
 	++cur;
 	mrk = cur;
@@ -967,15 +969,15 @@ yy59:
 	}
 yy60:
 	++cur;
-#line 566 "ext/mailguard/scanner.re"
-	{ goto done; }
-#line 973 "ext/mailguard/scanner.c"
-yy61:
 #line 568 "ext/mailguard/scanner.re"
+	{ goto done; }
+#line 975 "ext/mailguard/scanner.c"
+yy61:
+#line 570 "ext/mailguard/scanner.re"
 	{ return -1; }
-#line 977 "ext/mailguard/scanner.c"
+#line 979 "ext/mailguard/scanner.c"
 }
-#line 569 "ext/mailguard/scanner.re"
+#line 571 "ext/mailguard/scanner.re"
 
 done:
 	/* the name ends before the blanks in front of the colon */
@@ -993,22 +995,100 @@ done:
 	return 0;
 }
 
-static size_t mg_scan_block(const char *buf, size_t len, int to_open, mg_hdr_cb cb, void *ctx)
+/* The to-argument is the value of a To: field; its first line is here. */
+static void mg_to_field(mg_hdr_field *f, const char *v, size_t len)
 {
-	const mg_uc *p, *lim, *line, *cend, *next, *eol, *vstart;
+	while (len > 0 && (*v == ' ' || *v == '\t')) {
+		v++;
+		len--;
+	}
+	f->kind = MG_HDR_TO;
+	f->name = "To";
+	f->name_len = 2;
+	f->value = v;
+	f->value_len = len;
+	f->malformed = 0;
+}
+
+/* What the summary collects during a walk (see mg_walk()). */
+typedef struct {
+	mg_msg_summary *out;
+	int in_hdrs;		/* the block is the additional headers, not the to-argument */
+	size_t bad_lines;	/* malformed lines counted, to-argument included */
+	size_t cut;		/* only lines that end within this many bytes are counted */
+	size_t head;		/* the bytes of the lines counted */
+} mg_sum_ctx;
+
+/* Adds one field to the summary. counted: its first line is counted, and
+ * value_len is how much of its value lies in counted lines. */
+static void mg_sum_field(mg_sum_ctx *c, const mg_hdr_field *f, size_t value_len, int counted)
+{
+	mg_msg_summary *out = c->out;
+	int bad = 0, lead_colon;
+
+	/* a forged stamp or trace is looked for in counted lines or not */
+	if (c->in_hdrs && f->kind == MG_HDR_STAMP) {
+		out->has_stamp = 1;
+	}
+	if (c->in_hdrs && f->kind == MG_HDR_TRACE) {
+		out->has_trace = 1;
+	}
+	if (!counted) {
+		return;
+	}
+	if (f->malformed) {
+		out->malformed = 1;
+		c->bad_lines++;
+		if (c->in_hdrs) {
+			out->malformed_lines++;
+		}
+		return;
+	}
+	/* Postfix parses the field from just past the length of the name, so
+	 * for "Bcc : x" it reads ": x", and that ':' can be a recipient */
+	lead_colon = f->name[f->name_len] == ' ' || f->name[f->name_len] == '\t';
+	switch (f->kind) {
+		case MG_HDR_TO:
+		case MG_HDR_CC:
+		case MG_HDR_BCC:
+			out->plain_rcpts += mg_count(f->value, value_len, lead_colon, &bad);
+			break;
+		case MG_HDR_RESENT_TO:
+		case MG_HDR_RESENT_CC:
+		case MG_HDR_RESENT_BCC:
+			out->has_resent = 1;
+			out->resent_rcpts += mg_count(f->value, value_len, lead_colon, &bad);
+			break;
+		default:
+			break;
+	}
+	if (bad) {
+		out->malformed = 1;
+	}
+}
+
+/* The one walk over a block that splits it into fields (see scanner.h):
+ * each field goes to the summary (when sum is not NULL), then to cb. A
+ * field whose first line ends past sum->cut is not counted; one that
+ * starts before it and is folded past it is counted up to its last line
+ * within it. to_open: the first line is the value of a To: field (the
+ * to-argument). */
+static size_t mg_walk(const char *buf, size_t len, int to_open, mg_hdr_cb cb, void *ctx, mg_sum_ctx *sum)
+{
+	const mg_uc *p, *lim, *line, *cend, *next, *eol;
 	mg_hdr_field f;
-	int have = 0;
-	size_t n = 0;
+	size_t n = 0, counted_len = 0;
+	int have = 0, counted = 0, line_counted = 0;
 
 	memset(&f, 0, sizeof(f));
 	if (len == 0 || buf == NULL) {
 		if (to_open) {
 			/* the to-argument still makes an (empty) To: field */
-			f.kind = MG_HDR_TO;
-			f.name = "To";
-			f.name_len = 2;
-			f.value = "";
+			mg_to_field(&f, "", 0);
 			n++;
+			if (sum != NULL) {
+				mg_sum_field(sum, &f, 0, 1);
+			}
 			if (cb != NULL) {
 				(void) cb(&f, ctx);
 			}
@@ -1018,7 +1098,6 @@ static size_t mg_scan_block(const char *buf, size_t len, int to_open, mg_hdr_cb 
 
 	p = (const mg_uc *) buf;
 	lim = p + len;
-	vstart = p;
 	while (p < lim) {
 		line = p;
 		eol = memchr(p, '\n', (size_t) (lim - p));
@@ -1030,49 +1109,37 @@ static size_t mg_scan_block(const char *buf, size_t len, int to_open, mg_hdr_cb 
 			cend = next = lim;
 		}
 		p = next;
-
-		if (to_open && line == (const mg_uc *) buf) {
-			/* the to-argument is the value of a To: field */
-			f.kind = MG_HDR_TO;
-			f.name = "To";
-			f.name_len = 2;
-			f.malformed = 0;
-			vstart = line;
-			while (vstart < cend && (*vstart == ' ' || *vstart == '\t')) {
-				vstart++;
-			}
-			f.value = (const char *) vstart;
-			f.value_len = (size_t) (cend - vstart);
-			have = 1;
-			continue;
+		if (sum != NULL && (size_t) (next - (const mg_uc *) buf) <= sum->cut) {
+			line_counted = 1;
+			sum->head = (size_t) (next - (const mg_uc *) buf);
+		} else {
+			line_counted = 0;
 		}
 
-		if (*line == ' ' || *line == '\t') {
-			if (have) {
-				/* a fold: the line belongs to the field before it */
-				f.value_len = (size_t) (cend - (const mg_uc *) f.value);
-				continue;
+		if (have && (*line == ' ' || *line == '\t')) {
+			/* a fold: the line belongs to the field before it */
+			f.value_len = (size_t) (cend - (const mg_uc *) f.value);
+			if (line_counted) {
+				counted_len = f.value_len;
 			}
-			/* continuation with nothing to continue */
-			f.kind = MG_HDR_OTHER;
-			f.name = (const char *) line;
-			f.name_len = 0;
-			f.value = (const char *) line;
-			f.value_len = (size_t) (cend - line);
-			f.malformed = 1;
-			have = 1;
 			continue;
 		}
-
 		if (have) {
 			n++;
+			if (sum != NULL) {
+				mg_sum_field(sum, &f, counted ? counted_len : 0, counted);
+			}
 			if (cb != NULL && cb(&f, ctx) != 0) {
 				return n;
 			}
-			have = 0;
 		}
 
-		if (mg_field_start(line, cend, &f) != 0) {
+		if (to_open && line == (const mg_uc *) buf) {
+			mg_to_field(&f, (const char *) line, (size_t) (cend - line));
+		} else if (*line == ' ' || *line == '\t' || mg_field_start(line, cend, &f) != 0) {
+			/* not a field (no colon, a bad name, an empty line, or a
+			 * continuation with nothing to continue): the whole line,
+			 * and any folds after it */
 			f.kind = MG_HDR_OTHER;
 			f.name = (const char *) line;
 			f.name_len = 0;
@@ -1081,10 +1148,15 @@ static size_t mg_scan_block(const char *buf, size_t len, int to_open, mg_hdr_cb 
 			f.malformed = 1;
 		}
 		have = 1;
+		counted = line_counted;
+		counted_len = f.value_len;
 	}
 
 	if (have) {
 		n++;
+		if (sum != NULL) {
+			mg_sum_field(sum, &f, counted ? counted_len : 0, counted);
+		}
 		if (cb != NULL) {
 			(void) cb(&f, ctx);
 		}
@@ -1094,63 +1166,23 @@ static size_t mg_scan_block(const char *buf, size_t len, int to_open, mg_hdr_cb 
 
 size_t mg_scan_fields(const char *buf, size_t len, mg_hdr_cb cb, void *ctx)
 {
-	return mg_scan_block(buf, len, 0, cb, ctx);
+	return mg_walk(buf, len, 0, cb, ctx, NULL);
 }
 
 /* ---- whole message ---- */
 
-typedef struct {
-	mg_msg_summary *out;
-	int in_hdrs;
-	size_t bad_lines;
-} mg_sum_ctx;
-
-static int mg_sum_field(const mg_hdr_field *f, void *vctx)
+/* What the MTA queues: To/Cc/Bcc, or Resent-* when present. */
+static void mg_sum_rcpts(mg_msg_summary *out, size_t bad_lines)
 {
-	mg_sum_ctx *c = (mg_sum_ctx *) vctx;
-	mg_msg_summary *out = c->out;
-	int bad = 0, lead_colon;
-
-	if (f->malformed) {
-		out->malformed = 1;
-		c->bad_lines++;
-		if (c->in_hdrs) {
-			out->malformed_lines++;
-		}
-		return 0;
+	if (!out->has_resent) {
+		out->rcpts = out->plain_rcpts;
+	} else if (bad_lines != 0 && out->plain_rcpts > out->resent_rcpts) {
+		/* Postfix stops reading headers at a malformed line, maybe before
+		 * the Resent field: then To/Cc/Bcc are what it queues */
+		out->rcpts = out->plain_rcpts;
+	} else {
+		out->rcpts = out->resent_rcpts;
 	}
-	/* Postfix parses the field from just past the length of the name, so
-	 * for "Bcc : x" it reads ": x", and that ':' can be a recipient */
-	lead_colon = f->name[f->name_len] == ' ' || f->name[f->name_len] == '\t';
-	switch (f->kind) {
-		case MG_HDR_TO:
-		case MG_HDR_CC:
-		case MG_HDR_BCC:
-			out->plain_rcpts += mg_count(f->value, f->value_len, lead_colon, &bad);
-			break;
-		case MG_HDR_RESENT_TO:
-		case MG_HDR_RESENT_CC:
-		case MG_HDR_RESENT_BCC:
-			out->has_resent = 1;
-			out->resent_rcpts += mg_count(f->value, f->value_len, lead_colon, &bad);
-			break;
-		case MG_HDR_STAMP:
-			if (c->in_hdrs) {
-				out->has_stamp = 1;
-			}
-			break;
-		case MG_HDR_TRACE:
-			if (c->in_hdrs) {
-				out->has_trace = 1;
-			}
-			break;
-		default:
-			break;
-	}
-	if (bad) {
-		out->malformed = 1;
-	}
-	return 0;
 }
 
 void mg_summarize(const char *to, size_t to_len, const char *hdrs, size_t hdrs_len, mg_msg_summary *out)
@@ -1158,22 +1190,38 @@ void mg_summarize(const char *to, size_t to_len, const char *hdrs, size_t hdrs_l
 	mg_sum_ctx c;
 
 	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
 	c.out = out;
-	c.bad_lines = 0;
+	c.cut = SIZE_MAX;
 
 	/* PHP writes "To: <to>", "Subject: ..." and then the extra headers */
-	c.in_hdrs = 0;
-	(void) mg_scan_block(to, to_len, 1, mg_sum_field, &c);
+	(void) mg_walk(to, to_len, 1, NULL, NULL, &c);
 	c.in_hdrs = 1;
-	out->fields = mg_scan_block(hdrs, hdrs_len, 0, mg_sum_field, &c);
+	out->fields = mg_walk(hdrs, hdrs_len, 0, NULL, NULL, &c);
+	mg_sum_rcpts(out, c.bad_lines);
+}
 
-	if (!out->has_resent) {
-		out->rcpts = out->plain_rcpts;
-	} else if (c.bad_lines != 0 && out->plain_rcpts > out->resent_rcpts) {
-		/* Postfix stops reading headers at a malformed line, maybe before
-		 * the Resent field: then To/Cc/Bcc are what it queues */
-		out->rcpts = out->plain_rcpts;
-	} else {
-		out->rcpts = out->resent_rcpts;
+size_t mg_scan_headers(const char *hdrs, size_t len, size_t limit, mg_hdr_cb cb, void *ctx, mg_msg_summary *out)
+{
+	mg_sum_ctx c;
+
+	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
+	c.out = out;
+	c.in_hdrs = 1;
+	c.cut = SIZE_MAX;
+	if (limit != 0 && len > limit) {
+		c.cut = limit;
+		out->capped = 1;
 	}
+	out->fields = mg_walk(hdrs, len, 0, cb, ctx, &c);
+	if (out->capped) {
+		/* Every recipient takes at least one byte of its field's value,
+		 * so the rest of the block holds at most one per byte; and the
+		 * two sums cover whichever of To/Cc/Bcc or Resent-* the MTA uses. */
+		out->rcpts = out->plain_rcpts + out->resent_rcpts + (len - c.head);
+	} else {
+		mg_sum_rcpts(out, c.bad_lines);
+	}
+	return out->fields;
 }

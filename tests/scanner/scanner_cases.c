@@ -410,6 +410,93 @@ static void run_name_checks(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* mg_scan_headers(): fields and summary in one walk, with a limit      */
+
+static void run_one_walk_checks(void)
+{
+	static const char block[] =
+		"Bcc: a@x,\r\n b@x,\r\n c@x\r\n"		/* 0..23: lines end at 11, 18, 24 */
+		"X-PHP-Originating-Script: 1:x\r\n";	/* 24..54 */
+	const size_t len = sizeof(block) - 1;
+	char *buf = dup_exact(block, len);
+	mg_msg_summary m, ref;
+	seen_fields s;
+	size_t i, n;
+	int same_all = 1;
+
+	memset(&s, 0, sizeof(s));
+	n = mg_scan_headers(buf, len, 0, collect, &s, &m);
+	check(n == 2 && s.n == 2 && m.fields == 2 && m.rcpts == 3 && m.has_stamp && !m.capped && !m.malformed
+		&& same(s.f[0].value, s.f[0].value_len, "a@x,\r\n b@x,\r\n c@x"),
+		"one walk: no limit, fields and counts");
+	n = mg_scan_headers(buf, len, len, NULL, NULL, &m);
+	check(n == 2 && m.rcpts == 3 && !m.capped, "one walk: a limit of exactly the length does not cap");
+
+	memset(&s, 0, sizeof(s));
+	n = mg_scan_headers(buf, len, 18, collect, &s, &m);
+	check(n == 2 && m.capped && m.rcpts == 2 + (len - 18) && m.has_stamp && m.fields == 2
+		&& same(s.f[0].value, s.f[0].value_len, "a@x,\r\n b@x,\r\n c@x"),
+		"one walk: a fold past the limit counts up to its last whole line; cb sees the whole value");
+	mg_scan_headers(buf, len, 17, NULL, NULL, &m);
+	check(m.capped && m.rcpts == 1 + (len - 11), "one walk: a line cut by the limit is not counted");
+	mg_scan_headers(buf, len, 5, NULL, NULL, &m);
+	check(m.capped && m.rcpts == len && m.plain_rcpts == 0 && m.has_stamp && m.fields == 2,
+		"one walk: no whole line within the limit: one per byte; stamp still found");
+	free(buf);
+
+	{
+		static const char in[] = "Cc: a@x\r\njunk\r\nTo: b@x";	/* lines end at 9, 15 */
+
+		buf = dup_exact(in, sizeof(in) - 1);
+		mg_scan_headers(buf, sizeof(in) - 1, 9, NULL, NULL, &m);
+		check(m.capped && !m.malformed && m.malformed_lines == 0 && m.rcpts == 1 + (sizeof(in) - 1 - 9) && m.fields == 3,
+			"one walk: a malformed line past the limit is not counted");
+		mg_scan_headers(buf, sizeof(in) - 1, 15, NULL, NULL, &m);
+		check(m.capped && m.malformed && m.malformed_lines == 1 && m.rcpts == 1 + 7,
+			"one walk: a malformed line within the limit is");
+		free(buf);
+	}
+	{
+		static const char in[] = "To: a@x\r\nResent-To: r@x\r\nX: y";	/* lines end at 9, 25 */
+
+		buf = dup_exact(in, sizeof(in) - 1);
+		mg_scan_headers(buf, sizeof(in) - 1, 26, NULL, NULL, &m);
+		check(m.capped && m.has_resent && m.rcpts == 1 + 1 + 4,
+			"one walk: capped, To/Cc/Bcc and Resent-* both count");
+		free(buf);
+	}
+	{
+		static const char in[] = "To: a\r\nCc: b\r\nBcc: c";
+
+		buf = dup_exact(in, sizeof(in) - 1);
+		memset(&s, 0, sizeof(s));
+		s.stop_at = 2;
+		n = mg_scan_headers(buf, sizeof(in) - 1, 0, collect, &s, &m);
+		check(n == 2 && s.n == 2 && m.fields == 2 && m.rcpts == 2, "one walk: callback stop ends walk and summary");
+		free(buf);
+	}
+	mg_scan_headers(NULL, 0, 10, NULL, NULL, &m);
+	check(m.rcpts == 0 && m.fields == 0 && !m.capped, "one walk: empty block");
+
+	/* without a limit, the summary of every case with no to-argument is
+	 * what mg_summarize() gives */
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (cases[i].to_len != 0) {
+			continue;
+		}
+		buf = dup_exact(cases[i].hdrs, cases[i].hdrs_len);
+		mg_summarize(NULL, 0, buf, cases[i].hdrs_len, &ref);
+		n = mg_scan_headers(buf, cases[i].hdrs_len, 0, NULL, NULL, &m);
+		if (memcmp(&m, &ref, sizeof(m)) != 0 || n != mg_scan_fields(buf, cases[i].hdrs_len, NULL, NULL)) {
+			printf("FAIL: one walk differs from mg_summarize() on case %zu\n", i + 1);
+			same_all = 0;
+		}
+		free(buf);
+	}
+	check(same_all, "one walk: equals mg_summarize() on the header-only cases");
+}
+
+/* ------------------------------------------------------------------ */
 /* reference model of Postfix's tokenizer + right-to-left grouper      */
 
 #define R_WORD 256
@@ -736,6 +823,7 @@ int main(int argc, char **argv)
 	run_cases();
 	run_field_checks();
 	run_name_checks();
+	run_one_walk_checks();
 	run_reference_checks();
 	run_stress();
 	printf("%d passed, %d failed\n", passed, failed);
