@@ -19,14 +19,14 @@
 #include "scanner.h"
 #include "mime.h"
 
+enum { MG_F_FROM, MG_F_TO, MG_F_CC, MG_F_BCC, MG_F_SUBJECT, MG_F_COUNT };
+
 typedef struct {
 	mg_facts *f;
-	smart_str raw[6];   /* from, to, cc, bcc, subject, return-path: undecoded */
-	bool cut[6];        /* ... longer than raw_keep */
+	smart_str raw[MG_F_COUNT];   /* from, to, cc, bcc, subject: undecoded */
+	bool cut[MG_F_COUNT];        /* ... longer than raw_keep */
 	size_t raw_keep;
 } mg_facts_ctx;
-
-enum { MG_F_FROM, MG_F_TO, MG_F_CC, MG_F_BCC, MG_F_SUBJECT, MG_F_RETURN_PATH };
 
 /* Appends one field value, unfolded: the line breaks of a fold are dropped
  * and the whitespace after them kept, as a reader of the header sees it.
@@ -79,16 +79,10 @@ static int mg_facts_field(const mg_hdr_field *field, void *vctx)
 				c->f->from_raw_len = field->value_len;
 			}
 			break;
-		case MG_HDR_TO: slot = MG_F_TO; break;
-		case MG_HDR_RESENT_TO: slot = MG_F_TO; c->f->has_resent = true; break;
-		case MG_HDR_CC: slot = MG_F_CC; break;
-		case MG_HDR_RESENT_CC: slot = MG_F_CC; c->f->has_resent = true; break;
-		case MG_HDR_BCC: slot = MG_F_BCC; break;
-		case MG_HDR_RESENT_BCC: slot = MG_F_BCC; c->f->has_resent = true; break;
+		case MG_HDR_TO: case MG_HDR_RESENT_TO: slot = MG_F_TO; break;
+		case MG_HDR_CC: case MG_HDR_RESENT_CC: slot = MG_F_CC; break;
+		case MG_HDR_BCC: case MG_HDR_RESENT_BCC: slot = MG_F_BCC; break;
 		case MG_HDR_SUBJECT: slot = MG_F_SUBJECT; break;
-		case MG_HDR_RETURN_PATH: slot = MG_F_RETURN_PATH; break;
-		case MG_HDR_STAMP: c->f->has_stamp = true; return 0;
-		case MG_HDR_TRACE: c->f->has_trace = true; return 0;
 		default: return 0;
 	}
 	mg_facts_append(&c->raw[slot], &c->cut[slot], c->raw_keep, field);
@@ -119,7 +113,6 @@ void mg_facts_scan(mg_facts *f, const char *block, size_t len, size_t limit, siz
 {
 	mg_facts_ctx c;
 	mg_msg_summary sum;
-	size_t head = len;
 	int i;
 
 	memset(f, 0, sizeof(*f));
@@ -129,26 +122,13 @@ void mg_facts_scan(mg_facts *f, const char *block, size_t len, size_t limit, siz
 	 * takes ten): keep enough raw text to fill `keep` decoded bytes. */
 	c.raw_keep = keep * 10 + 64;
 
-	/* Splitting into fields is cheap and runs over the whole block: a
-	 * forged stamp or trace header is found wherever it is. */
-	mg_scan_fields(block, len, mg_facts_field, &c);
-
-	if (limit != 0 && len > limit) {
-		/* Count addresses in whole lines up to the limit only. */
-		const char *nl = zend_memrchr(block, '\n', limit);
-
-		head = nl != NULL ? (size_t) (nl - block) + 1 : 0;
-		f->capped = true;
-	}
-	mg_summarize(NULL, 0, block, head, &sum);
-	if (f->capped) {
-		/* Every recipient takes at least one byte of its field's value,
-		 * so the rest of the block holds at most one per byte; and the
-		 * two sums cover whichever of To/Cc/Bcc or Resent-* the MTA uses. */
-		f->rcpts = sum.plain_rcpts + sum.resent_rcpts + (len - head);
-	} else {
-		f->rcpts = sum.rcpts;
-	}
+	/* One walk: the values from every field, the counts from whole lines
+	 * up to the limit, a forged stamp or trace header wherever it is. */
+	mg_scan_headers(block, len, limit, mg_facts_field, &c, &sum);
+	f->rcpts = sum.rcpts;
+	f->capped = sum.capped != 0;
+	f->has_stamp = sum.has_stamp != 0;
+	f->has_trace = sum.has_trace != 0;
 	f->malformed = sum.malformed != 0;
 
 	mg_facts_store(&f->from, &c.raw[MG_F_FROM], c.cut[MG_F_FROM], keep);
@@ -156,8 +136,7 @@ void mg_facts_scan(mg_facts *f, const char *block, size_t len, size_t limit, siz
 	mg_facts_store(&f->cc, &c.raw[MG_F_CC], c.cut[MG_F_CC], keep);
 	mg_facts_store(&f->bcc, &c.raw[MG_F_BCC], c.cut[MG_F_BCC], keep);
 	mg_facts_store(&f->subject, &c.raw[MG_F_SUBJECT], c.cut[MG_F_SUBJECT], keep);
-	mg_facts_store(&f->return_path, &c.raw[MG_F_RETURN_PATH], c.cut[MG_F_RETURN_PATH], keep);
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < MG_F_COUNT; i++) {
 		smart_str_free(&c.raw[i]);
 	}
 }
@@ -169,7 +148,6 @@ void mg_facts_free(mg_facts *f)
 	smart_str_free(&f->cc);
 	smart_str_free(&f->bcc);
 	smart_str_free(&f->subject);
-	smart_str_free(&f->return_path);
 }
 
 bool mg_headers_refused_by_core(const char *hdr, size_t len)

@@ -14,11 +14,10 @@
 
 /* What the log and the policy need to know about one mail's headers. */
 typedef struct {
-	smart_str from, to, cc, bcc, subject, return_path; /* every occurrence, unfolded, ", "-joined */
+	smart_str from, to, cc, bcc, subject; /* every occurrence, unfolded, ", "-joined */
 	size_t rcpts;      /* recipients the MTA will queue, never fewer */
 	bool has_stamp;    /* the script supplied its own X-PHP-Originating-Script */
 	bool has_trace;    /* the script supplied its own X-Mailguard-Trace */
-	bool has_resent;   /* Resent-To/Cc/Bcc present: the MTA uses only those */
 	bool malformed;    /* a line or an address list was not well formed */
 	size_t malformed_lines; /* lines that are neither a field nor a continuation (empty ones too): the MTA ends the header section at the first */
 	bool capped;       /* the block was longer than the scan limit */
@@ -28,7 +27,8 @@ typedef struct {
 } mg_facts;
 
 /* Scans the header block exactly as the MTA will read it (the To: and
- * Subject: lines core writes first, then the additional headers).
+ * Subject: lines core writes first, then the additional headers), in one
+ * walk (mg_scan_headers()).
  *
  * limit (0 = none) bounds the bytes whose addresses are counted. Past it,
  * rcpts grows by one per remaining byte (each recipient the MTA queues

@@ -41,8 +41,9 @@ typedef int (*mg_hdr_cb)(const mg_hdr_field *field, void *ctx);  /* return nonze
  * end in CRLF or bare LF (a lone CR is ordinary data); a line starting with
  * SP/HTAB continues the previous field (even if it looks like " Bcc: x"); a
  * field is `name: value` where name is 1+ printable ASCII (0x21-0x7e) except
- * ':' optionally followed by SP/HTAB before the ':'. Field-name kinds are
- * matched case-insensitively. A line that is not a field (no colon, bad name
+ * ':' optionally followed by SP/HTAB before the ':'. The kind is the name
+ * looked up case-insensitively (ASCII) among those of mg_hdr_kind; any other
+ * name is MG_HDR_OTHER. A line that is not a field (no colon, bad name
  * chars, an empty line, leading continuation with no previous field) is
  * reported with malformed=1 (kind MG_HDR_OTHER, name_len 0, value = the
  * whole line, plus any continuation lines after it) and scanning CONTINUES
@@ -72,6 +73,7 @@ typedef struct {
 	int malformed;       /* a malformed line or an unterminated quote/comment/angle/literal was seen */
 	size_t fields;       /* number of fields in hdrs (as returned by mg_scan_fields, malformed lines included) */
 	size_t malformed_lines; /* how many of those were malformed lines */
+	int capped;          /* mg_scan_headers() only: the block was longer than its limit */
 } mg_msg_summary;
 
 /* Whole mail as PHP's mail() hands it to sendmail: the to-argument is
@@ -88,6 +90,25 @@ typedef struct {
  * headers before the Resent field, so rcpts is then the larger of
  * plain_rcpts and resent_rcpts. */
 void mg_summarize(const char *to, size_t to_len, const char *hdrs, size_t hdrs_len, mg_msg_summary *out);
+
+/* mg_scan_fields() and mg_summarize() in one walk over a header block that
+ * is the whole mail's headers (no separate to-argument): cb (may be NULL)
+ * sees every field of the block, and *out is filled on the way. Returns
+ * the number of fields, which is also out->fields.
+ *
+ * limit (0 = none) bounds the bytes whose addresses are counted. When the
+ * block is longer (out->capped), only the whole lines that end within the
+ * first limit bytes are counted (a field folded past them counts up to its
+ * last such line), and rcpts = plain_rcpts + resent_rcpts + one per
+ * remaining byte: every recipient the MTA queues takes at least one byte
+ * of a value, so that is never fewer, whichever list the MTA uses.
+ * plain_rcpts, resent_rcpts, has_resent, malformed and malformed_lines
+ * describe the counted lines; fields, has_stamp and has_trace the whole
+ * block, so that a forged stamp or trace field is found anywhere. Without
+ * a cut, *out is what mg_summarize(NULL, 0, hdrs, len, out) gives.
+ * When cb returns nonzero the walk stops and *out covers the fields up to
+ * that one. */
+size_t mg_scan_headers(const char *hdrs, size_t len, size_t limit, mg_hdr_cb cb, void *ctx, mg_msg_summary *out);
 
 #ifdef __cplusplus
 }

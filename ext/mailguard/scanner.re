@@ -12,6 +12,11 @@
  * API with a bounds-checked YYPEEK that yields the sentinel 0 at the limit,
  * and re2c:eof makes a 0 byte inside the buffer ordinary data.
  *
+ * Header fields: one re2c rule matches any field name (scanner.h has the
+ * charset) and a small table classifies it, case-insensitively. One walk
+ * over a block (mg_walk()) hands each field to a callback and to the
+ * summary, so that mg_scan_headers() gives both at once.
+ *
  * How the MTA counts (Postfix 3.7, `sendmail -t -i`)
  * --------------------------------------------------
  * Postfix tokenizes an address list left to right: whitespace (SP HT CR
@@ -501,50 +506,179 @@ size_t mg_count_rcpts(const char *value, size_t len)
 
 /* ---- header fields ---- */
 
-/* Kind of the field starting at cur, or -1 for a line that is not a
- * field. On success *vstart is just after the colon. */
-static int mg_field_kind(const mg_uc *cur, const mg_uc *lim, const mg_uc **vstart)
-{
-	const mg_uc *mrk;
-	int kind;
+#define MG_KIND(name, kind) { name, sizeof(name) - 1, kind }
 
-	/*!re2c
-		'from' wsp* ":"                     { kind = MG_HDR_FROM; goto done; }
-		'to' wsp* ":"                       { kind = MG_HDR_TO; goto done; }
-		'cc' wsp* ":"                       { kind = MG_HDR_CC; goto done; }
-		'bcc' wsp* ":"                      { kind = MG_HDR_BCC; goto done; }
-		'resent-to' wsp* ":"                { kind = MG_HDR_RESENT_TO; goto done; }
-		'resent-cc' wsp* ":"                { kind = MG_HDR_RESENT_CC; goto done; }
-		'resent-bcc' wsp* ":"               { kind = MG_HDR_RESENT_BCC; goto done; }
-		'subject' wsp* ":"                  { kind = MG_HDR_SUBJECT; goto done; }
-		'return-path' wsp* ":"              { kind = MG_HDR_RETURN_PATH; goto done; }
-		'x-php-originating-script' wsp* ":" { kind = MG_HDR_STAMP; goto done; }
-		'x-mailguard-trace' wsp* ":"        { kind = MG_HDR_TRACE; goto done; }
-		hname wsp* ":"                      { kind = MG_HDR_OTHER; goto done; }
-		*                                   { return -1; }
-		$                                   { return -1; }
-	*/
-done:
-	*vstart = cur;
-	return kind;
+/* The field names mailguard tells apart, lower case. */
+static const struct {
+	const char *name;
+	size_t len;
+	mg_hdr_kind kind;
+} mg_kinds[] = {
+	MG_KIND("from", MG_HDR_FROM),
+	MG_KIND("to", MG_HDR_TO),
+	MG_KIND("cc", MG_HDR_CC),
+	MG_KIND("bcc", MG_HDR_BCC),
+	MG_KIND("resent-to", MG_HDR_RESENT_TO),
+	MG_KIND("resent-cc", MG_HDR_RESENT_CC),
+	MG_KIND("resent-bcc", MG_HDR_RESENT_BCC),
+	MG_KIND("subject", MG_HDR_SUBJECT),
+	MG_KIND("return-path", MG_HDR_RETURN_PATH),
+	MG_KIND("x-php-originating-script", MG_HDR_STAMP),
+	MG_KIND("x-mailguard-trace", MG_HDR_TRACE),
+};
+
+/* ASCII case-insensitive lookup (no locale): a name is compared only with
+ * the entries of its length, so this is constant work per field. */
+static mg_hdr_kind mg_name_kind(const mg_uc *name, size_t len)
+{
+	size_t i, j;
+
+	for (i = 0; i < sizeof(mg_kinds) / sizeof(mg_kinds[0]); i++) {
+		if (mg_kinds[i].len != len) {
+			continue;
+		}
+		for (j = 0; j < len; j++) {
+			mg_uc c = name[j];
+
+			if (c >= 'A' && c <= 'Z') {
+				c = (mg_uc) (c - 'A' + 'a');
+			}
+			if (c != (mg_uc) mg_kinds[i].name[j]) {
+				break;
+			}
+		}
+		if (j == len) {
+			return mg_kinds[i].kind;
+		}
+	}
+	return MG_HDR_OTHER;
 }
 
-static size_t mg_scan_block(const char *buf, size_t len, int to_open, mg_hdr_cb cb, void *ctx)
+/* Reads the field starting at cur: 0 and f's name, kind and value (after
+ * the colon and the blanks after it, up to lim), or -1 for a line that is
+ * not a field. */
+static int mg_field_start(const mg_uc *cur, const mg_uc *lim, mg_hdr_field *f)
 {
-	const mg_uc *p, *lim, *line, *cend, *next, *eol, *vstart;
+	const mg_uc *line = cur, *mrk, *e;
+
+	/* nested ifs: a range test per state instead of a case per byte */
+	/*!local:re2c
+		re2c:flags:nested-ifs = 1;
+
+		hname wsp* ":" { goto done; }
+		*              { return -1; }
+		$              { return -1; }
+	*/
+done:
+	/* the name ends before the blanks in front of the colon */
+	for (e = cur - 1; e[-1] == ' ' || e[-1] == '\t'; e--) {
+	}
+	while (cur < lim && (*cur == ' ' || *cur == '\t')) {
+		cur++;
+	}
+	f->name = (const char *) line;
+	f->name_len = (size_t) (e - line);
+	f->kind = mg_name_kind(line, f->name_len);
+	f->value = (const char *) cur;
+	f->value_len = (size_t) (lim - cur);
+	f->malformed = 0;
+	return 0;
+}
+
+/* The to-argument is the value of a To: field; its first line is here. */
+static void mg_to_field(mg_hdr_field *f, const char *v, size_t len)
+{
+	while (len > 0 && (*v == ' ' || *v == '\t')) {
+		v++;
+		len--;
+	}
+	f->kind = MG_HDR_TO;
+	f->name = "To";
+	f->name_len = 2;
+	f->value = v;
+	f->value_len = len;
+	f->malformed = 0;
+}
+
+/* What the summary collects during a walk (see mg_walk()). */
+typedef struct {
+	mg_msg_summary *out;
+	int in_hdrs;		/* the block is the additional headers, not the to-argument */
+	size_t bad_lines;	/* malformed lines counted, to-argument included */
+	size_t cut;		/* only lines that end within this many bytes are counted */
+	size_t head;		/* the bytes of the lines counted */
+} mg_sum_ctx;
+
+/* Adds one field to the summary. counted: its first line is counted, and
+ * value_len is how much of its value lies in counted lines. */
+static void mg_sum_field(mg_sum_ctx *c, const mg_hdr_field *f, size_t value_len, int counted)
+{
+	mg_msg_summary *out = c->out;
+	int bad = 0, lead_colon;
+
+	/* a forged stamp or trace is looked for in counted lines or not */
+	if (c->in_hdrs && f->kind == MG_HDR_STAMP) {
+		out->has_stamp = 1;
+	}
+	if (c->in_hdrs && f->kind == MG_HDR_TRACE) {
+		out->has_trace = 1;
+	}
+	if (!counted) {
+		return;
+	}
+	if (f->malformed) {
+		out->malformed = 1;
+		c->bad_lines++;
+		if (c->in_hdrs) {
+			out->malformed_lines++;
+		}
+		return;
+	}
+	/* Postfix parses the field from just past the length of the name, so
+	 * for "Bcc : x" it reads ": x", and that ':' can be a recipient */
+	lead_colon = f->name[f->name_len] == ' ' || f->name[f->name_len] == '\t';
+	switch (f->kind) {
+		case MG_HDR_TO:
+		case MG_HDR_CC:
+		case MG_HDR_BCC:
+			out->plain_rcpts += mg_count(f->value, value_len, lead_colon, &bad);
+			break;
+		case MG_HDR_RESENT_TO:
+		case MG_HDR_RESENT_CC:
+		case MG_HDR_RESENT_BCC:
+			out->has_resent = 1;
+			out->resent_rcpts += mg_count(f->value, value_len, lead_colon, &bad);
+			break;
+		default:
+			break;
+	}
+	if (bad) {
+		out->malformed = 1;
+	}
+}
+
+/* The one walk over a block that splits it into fields (see scanner.h):
+ * each field goes to the summary (when sum is not NULL), then to cb. A
+ * field whose first line ends past sum->cut is not counted; one that
+ * starts before it and is folded past it is counted up to its last line
+ * within it. to_open: the first line is the value of a To: field (the
+ * to-argument). */
+static size_t mg_walk(const char *buf, size_t len, int to_open, mg_hdr_cb cb, void *ctx, mg_sum_ctx *sum)
+{
+	const mg_uc *p, *lim, *line, *cend, *next, *eol;
 	mg_hdr_field f;
-	int have = 0;
-	size_t n = 0;
+	size_t n = 0, counted_len = 0;
+	int have = 0, counted = 0, line_counted = 0;
 
 	memset(&f, 0, sizeof(f));
 	if (len == 0 || buf == NULL) {
 		if (to_open) {
 			/* the to-argument still makes an (empty) To: field */
-			f.kind = MG_HDR_TO;
-			f.name = "To";
-			f.name_len = 2;
-			f.value = "";
+			mg_to_field(&f, "", 0);
 			n++;
+			if (sum != NULL) {
+				mg_sum_field(sum, &f, 0, 1);
+			}
 			if (cb != NULL) {
 				(void) cb(&f, ctx);
 			}
@@ -554,7 +688,6 @@ static size_t mg_scan_block(const char *buf, size_t len, int to_open, mg_hdr_cb 
 
 	p = (const mg_uc *) buf;
 	lim = p + len;
-	vstart = p;
 	while (p < lim) {
 		line = p;
 		eol = memchr(p, '\n', (size_t) (lim - p));
@@ -566,80 +699,54 @@ static size_t mg_scan_block(const char *buf, size_t len, int to_open, mg_hdr_cb 
 			cend = next = lim;
 		}
 		p = next;
-
-		if (to_open && line == (const mg_uc *) buf) {
-			/* the to-argument is the value of a To: field */
-			f.kind = MG_HDR_TO;
-			f.name = "To";
-			f.name_len = 2;
-			f.malformed = 0;
-			vstart = line;
-			while (vstart < cend && (*vstart == ' ' || *vstart == '\t')) {
-				vstart++;
-			}
-			f.value = (const char *) vstart;
-			f.value_len = (size_t) (cend - vstart);
-			have = 1;
-			continue;
+		if (sum != NULL && (size_t) (next - (const mg_uc *) buf) <= sum->cut) {
+			line_counted = 1;
+			sum->head = (size_t) (next - (const mg_uc *) buf);
+		} else {
+			line_counted = 0;
 		}
 
-		if (*line == ' ' || *line == '\t') {
-			if (have) {
-				/* a fold: the line belongs to the field before it */
-				f.value_len = (size_t) (cend - (const mg_uc *) f.value);
-				continue;
+		if (have && (*line == ' ' || *line == '\t')) {
+			/* a fold: the line belongs to the field before it */
+			f.value_len = (size_t) (cend - (const mg_uc *) f.value);
+			if (line_counted) {
+				counted_len = f.value_len;
 			}
-			/* continuation with nothing to continue */
+			continue;
+		}
+		if (have) {
+			n++;
+			if (sum != NULL) {
+				mg_sum_field(sum, &f, counted ? counted_len : 0, counted);
+			}
+			if (cb != NULL && cb(&f, ctx) != 0) {
+				return n;
+			}
+		}
+
+		if (to_open && line == (const mg_uc *) buf) {
+			mg_to_field(&f, (const char *) line, (size_t) (cend - line));
+		} else if (*line == ' ' || *line == '\t' || mg_field_start(line, cend, &f) != 0) {
+			/* not a field (no colon, a bad name, an empty line, or a
+			 * continuation with nothing to continue): the whole line,
+			 * and any folds after it */
 			f.kind = MG_HDR_OTHER;
 			f.name = (const char *) line;
 			f.name_len = 0;
 			f.value = (const char *) line;
 			f.value_len = (size_t) (cend - line);
 			f.malformed = 1;
-			have = 1;
-			continue;
 		}
-
-		if (have) {
-			n++;
-			if (cb != NULL && cb(&f, ctx) != 0) {
-				return n;
-			}
-			have = 0;
-		}
-
-		{
-			int kind = mg_field_kind(line, cend, &vstart);
-
-			f.name = (const char *) line;
-			if (kind < 0) {
-				f.kind = MG_HDR_OTHER;
-				f.name_len = 0;
-				f.value = (const char *) line;
-				f.value_len = (size_t) (cend - line);
-				f.malformed = 1;
-			} else {
-				const mg_uc *e = line;
-
-				/* name chars exclude SP, HTAB and ':' */
-				while (*e != ' ' && *e != '\t' && *e != ':') {
-					e++;
-				}
-				while (vstart < cend && (*vstart == ' ' || *vstart == '\t')) {
-					vstart++;
-				}
-				f.kind = (mg_hdr_kind) kind;
-				f.name_len = (size_t) (e - line);
-				f.value = (const char *) vstart;
-				f.value_len = (size_t) (cend - vstart);
-				f.malformed = 0;
-			}
-			have = 1;
-		}
+		have = 1;
+		counted = line_counted;
+		counted_len = f.value_len;
 	}
 
 	if (have) {
 		n++;
+		if (sum != NULL) {
+			mg_sum_field(sum, &f, counted ? counted_len : 0, counted);
+		}
 		if (cb != NULL) {
 			(void) cb(&f, ctx);
 		}
@@ -649,63 +756,23 @@ static size_t mg_scan_block(const char *buf, size_t len, int to_open, mg_hdr_cb 
 
 size_t mg_scan_fields(const char *buf, size_t len, mg_hdr_cb cb, void *ctx)
 {
-	return mg_scan_block(buf, len, 0, cb, ctx);
+	return mg_walk(buf, len, 0, cb, ctx, NULL);
 }
 
 /* ---- whole message ---- */
 
-typedef struct {
-	mg_msg_summary *out;
-	int in_hdrs;
-	size_t bad_lines;
-} mg_sum_ctx;
-
-static int mg_sum_field(const mg_hdr_field *f, void *vctx)
+/* What the MTA queues: To/Cc/Bcc, or Resent-* when present. */
+static void mg_sum_rcpts(mg_msg_summary *out, size_t bad_lines)
 {
-	mg_sum_ctx *c = (mg_sum_ctx *) vctx;
-	mg_msg_summary *out = c->out;
-	int bad = 0, lead_colon;
-
-	if (f->malformed) {
-		out->malformed = 1;
-		c->bad_lines++;
-		if (c->in_hdrs) {
-			out->malformed_lines++;
-		}
-		return 0;
+	if (!out->has_resent) {
+		out->rcpts = out->plain_rcpts;
+	} else if (bad_lines != 0 && out->plain_rcpts > out->resent_rcpts) {
+		/* Postfix stops reading headers at a malformed line, maybe before
+		 * the Resent field: then To/Cc/Bcc are what it queues */
+		out->rcpts = out->plain_rcpts;
+	} else {
+		out->rcpts = out->resent_rcpts;
 	}
-	/* Postfix parses the field from just past the length of the name, so
-	 * for "Bcc : x" it reads ": x", and that ':' can be a recipient */
-	lead_colon = f->name[f->name_len] == ' ' || f->name[f->name_len] == '\t';
-	switch (f->kind) {
-		case MG_HDR_TO:
-		case MG_HDR_CC:
-		case MG_HDR_BCC:
-			out->plain_rcpts += mg_count(f->value, f->value_len, lead_colon, &bad);
-			break;
-		case MG_HDR_RESENT_TO:
-		case MG_HDR_RESENT_CC:
-		case MG_HDR_RESENT_BCC:
-			out->has_resent = 1;
-			out->resent_rcpts += mg_count(f->value, f->value_len, lead_colon, &bad);
-			break;
-		case MG_HDR_STAMP:
-			if (c->in_hdrs) {
-				out->has_stamp = 1;
-			}
-			break;
-		case MG_HDR_TRACE:
-			if (c->in_hdrs) {
-				out->has_trace = 1;
-			}
-			break;
-		default:
-			break;
-	}
-	if (bad) {
-		out->malformed = 1;
-	}
-	return 0;
 }
 
 void mg_summarize(const char *to, size_t to_len, const char *hdrs, size_t hdrs_len, mg_msg_summary *out)
@@ -713,22 +780,38 @@ void mg_summarize(const char *to, size_t to_len, const char *hdrs, size_t hdrs_l
 	mg_sum_ctx c;
 
 	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
 	c.out = out;
-	c.bad_lines = 0;
+	c.cut = SIZE_MAX;
 
 	/* PHP writes "To: <to>", "Subject: ..." and then the extra headers */
-	c.in_hdrs = 0;
-	(void) mg_scan_block(to, to_len, 1, mg_sum_field, &c);
+	(void) mg_walk(to, to_len, 1, NULL, NULL, &c);
 	c.in_hdrs = 1;
-	out->fields = mg_scan_block(hdrs, hdrs_len, 0, mg_sum_field, &c);
+	out->fields = mg_walk(hdrs, hdrs_len, 0, NULL, NULL, &c);
+	mg_sum_rcpts(out, c.bad_lines);
+}
 
-	if (!out->has_resent) {
-		out->rcpts = out->plain_rcpts;
-	} else if (c.bad_lines != 0 && out->plain_rcpts > out->resent_rcpts) {
-		/* Postfix stops reading headers at a malformed line, maybe before
-		 * the Resent field: then To/Cc/Bcc are what it queues */
-		out->rcpts = out->plain_rcpts;
-	} else {
-		out->rcpts = out->resent_rcpts;
+size_t mg_scan_headers(const char *hdrs, size_t len, size_t limit, mg_hdr_cb cb, void *ctx, mg_msg_summary *out)
+{
+	mg_sum_ctx c;
+
+	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
+	c.out = out;
+	c.in_hdrs = 1;
+	c.cut = SIZE_MAX;
+	if (limit != 0 && len > limit) {
+		c.cut = limit;
+		out->capped = 1;
 	}
+	out->fields = mg_walk(hdrs, len, 0, cb, ctx, &c);
+	if (out->capped) {
+		/* Every recipient takes at least one byte of its field's value,
+		 * so the rest of the block holds at most one per byte; and the
+		 * two sums cover whichever of To/Cc/Bcc or Resent-* the MTA uses. */
+		out->rcpts = out->plain_rcpts + out->resent_rcpts + (len - c.head);
+	} else {
+		mg_sum_rcpts(out, c.bad_lines);
+	}
+	return out->fields;
 }

@@ -15,11 +15,16 @@
  *     list it would use (Resent-* when present) and, after a malformed
  *     line, never fewer than either list (the MTA may have stopped reading
  *     before the Resent-* field);
+ *   - mg_scan_headers() (fields and summary in one walk, with a limit)
+ *     reports the same fields as mg_scan_fields() and the same summary as
+ *     the two passes it replaced: mg_scan_fields() over the whole block,
+ *     then mg_summarize() over the whole lines within the limit, plus one
+ *     recipient per byte after them;
  *   - the same input scanned twice gives the same answers.
  * The first input byte chooses where the input is split into the
- * to-argument and the additional headers for mg_summarize(), and the
- * output room (4 bytes per unit) for the RFC 2047 decoder (mime.c), which
- * is fuzzed on the same input.
+ * to-argument and the additional headers for mg_summarize(), the limit
+ * for mg_scan_headers(), and the output room (4 bytes per unit) for the
+ * RFC 2047 decoder (mime.c), which is fuzzed on the same input.
  */
 
 #include <stddef.h>
@@ -38,6 +43,8 @@ typedef struct {
 	size_t len;
 	const char *last_end;
 	size_t calls;
+	uint64_t sum;		/* of every field reported, in order */
+	int stamp, trace;
 } walk;
 
 static int on_field(const mg_hdr_field *f, void *arg)
@@ -56,12 +63,50 @@ static int on_field(const mg_hdr_field *f, void *arg)
 		CHECK(f->name >= w->last_end && f->name + f->name_len <= f->value);
 	}
 	w->last_end = f->value + f->value_len;
+	/* FNV-1a over what a field is, so that two walks can be compared */
+	{
+		size_t v[6], i;
+
+		v[0] = (size_t) f->kind;
+		v[1] = (size_t) (f->name - w->buf);
+		v[2] = f->name_len;
+		v[3] = (size_t) (f->value - w->buf);
+		v[4] = f->value_len;
+		v[5] = (size_t) f->malformed;
+		for (i = 0; i < 6; i++) {
+			w->sum = (w->sum ^ v[i]) * 1099511628211u;
+		}
+	}
+	w->stamp |= f->kind == MG_HDR_STAMP;
+	w->trace |= f->kind == MG_HDR_TRACE;
 	return 0;
 }
 
-static void scan_all(const char *buf, size_t len, size_t split)
+/* What mailguard's headers.c did before the one walk: split the whole
+ * block, then summarize the whole lines within the limit, and count one
+ * recipient per byte after them. */
+static void two_passes(const char *buf, size_t len, size_t limit, const walk *w, mg_msg_summary *out)
 {
-	walk w = { buf, len, buf, 0 };
+	size_t head = len;
+
+	if (limit != 0 && len > limit) {
+		for (head = limit; head > 0 && buf[head - 1] != '\n'; head--) {
+		}
+	}
+	mg_summarize(NULL, 0, head ? buf : NULL, head, out);
+	out->fields = w->calls;
+	out->has_stamp = w->stamp;
+	out->has_trace = w->trace;
+	if (head != len) {
+		out->capped = 1;
+		out->rcpts = out->plain_rcpts + out->resent_rcpts + (len - head);
+	}
+}
+
+static void scan_all(const char *buf, size_t len, size_t split, size_t limit)
+{
+	walk w = { buf, len, buf, 0, 14695981039346656037u, 0, 0 };
+	walk w1 = w;
 	size_t n, c, c2, hl = len - split;
 	int mal = 0;
 	mg_msg_summary s, s2;
@@ -69,6 +114,14 @@ static void scan_all(const char *buf, size_t len, size_t split)
 	n = mg_scan_fields(buf, len, on_field, &w);
 	CHECK(n == w.calls);
 	CHECK(mg_scan_fields(buf, len, NULL, NULL) == n);
+
+	memset(&s2, 0, sizeof(s2));
+	two_passes(buf, len, limit, &w, &s2);
+	CHECK(mg_scan_headers(buf, len, limit, on_field, &w1, &s) == n);
+	CHECK(w1.calls == n && w1.sum == w.sum);
+	CHECK(memcmp(&s, &s2, sizeof(s)) == 0);
+	CHECK(mg_scan_headers(buf, len, limit, NULL, NULL, &s2) == n);
+	CHECK(memcmp(&s, &s2, sizeof(s)) == 0);
 
 	c = mg_count_rcpts_ex(buf, len, &mal);
 	c2 = mg_count_rcpts(buf, len);
@@ -111,13 +164,15 @@ static void decode_all(const char *buf, size_t len, size_t cap)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf;
-	size_t split;
+	size_t split, limit;
 
 	if (size == 0) {
-		scan_all(NULL, 0, 0);
+		scan_all(NULL, 0, 0, 0);
 		return 0;
 	}
 	split = data[0] % 64;
+	/* from 0 (none) to the whole input (no cap either) */
+	limit = ((size_t) data[0] * 131) % size;
 	data++;
 	size--;
 	if (split > size) {
@@ -128,7 +183,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	memcpy(buf, data, size);
-	scan_all(buf, size, split);
+	scan_all(buf, size, split, limit);
 	decode_all(buf, size, (size_t) data[-1] * 4);
 	free(buf);
 	return 0;

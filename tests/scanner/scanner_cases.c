@@ -358,6 +358,145 @@ static void run_field_checks(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* field names: the kind table                                          */
+
+static void run_name_checks(void)
+{
+	static const struct {
+		const char *line;
+		mg_hdr_kind kind;
+		const char *name;
+	} names[] = {
+		{ "fROM: x", MG_HDR_FROM, "fROM" },
+		{ "tO: x", MG_HDR_TO, "tO" },
+		{ "Cc \t: x", MG_HDR_CC, "Cc" },
+		{ "BCC: x", MG_HDR_BCC, "BCC" },
+		{ "Resent-TO: x", MG_HDR_RESENT_TO, "Resent-TO" },
+		{ "resent-cc: x", MG_HDR_RESENT_CC, "resent-cc" },
+		{ "RESENT-Bcc\t: x", MG_HDR_RESENT_BCC, "RESENT-Bcc" },
+		{ "SUBJECT: x", MG_HDR_SUBJECT, "SUBJECT" },
+		{ "return-PATH: x", MG_HDR_RETURN_PATH, "return-PATH" },
+		{ "X-Php-Originating-Script: x", MG_HDR_STAMP, "X-Php-Originating-Script" },
+		{ "x-mailguard-TRACE : x", MG_HDR_TRACE, "x-mailguard-TRACE" },
+		/* near misses: prefixes, longer names, other bytes */
+		{ "Fro: x", MG_HDR_OTHER, "Fro" },
+		{ "Fromm: x", MG_HDR_OTHER, "Fromm" },
+		{ "T: x", MG_HDR_OTHER, "T" },
+		{ "Resent-T: x", MG_HDR_OTHER, "Resent-T" },
+		{ "Resent_To: x", MG_HDR_OTHER, "Resent_To" },
+		{ "Return-Paths: x", MG_HDR_OTHER, "Return-Paths" },
+		{ "X-Mailguard-Trac: x", MG_HDR_OTHER, "X-Mailguard-Trac" },
+		{ "Subjec\x54: x", MG_HDR_SUBJECT, "Subjec\x54" },
+		{ "Subjec\x74\x21: x", MG_HDR_OTHER, "Subjec\x74\x21" },
+		{ "B\x63\x63: x", MG_HDR_BCC, "B\x63\x63" },
+		{ "B\x43\x03: x", MG_HDR_OTHER, NULL },
+	};
+	size_t i;
+	char what[160];
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t len = strlen(names[i].line);
+		char *buf = dup_exact(names[i].line, len);
+		seen_fields s;
+
+		memset(&s, 0, sizeof(s));
+		mg_scan_fields(buf, len, collect, &s);
+		snprintf(what, sizeof(what), "names: \"%s\" is kind %d", names[i].name ? names[i].name : "(malformed)", (int) names[i].kind);
+		check(s.n == 1 && s.f[0].kind == names[i].kind
+			&& (names[i].name == NULL ? s.f[0].malformed : same(s.f[0].name, s.f[0].name_len, names[i].name))
+			&& same(s.f[0].value, s.f[0].value_len, names[i].name == NULL ? names[i].line : "x"), what);
+		free(buf);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* mg_scan_headers(): fields and summary in one walk, with a limit      */
+
+static void run_one_walk_checks(void)
+{
+	static const char block[] =
+		"Bcc: a@x,\r\n b@x,\r\n c@x\r\n"		/* 0..23: lines end at 11, 18, 24 */
+		"X-PHP-Originating-Script: 1:x\r\n";	/* 24..54 */
+	const size_t len = sizeof(block) - 1;
+	char *buf = dup_exact(block, len);
+	mg_msg_summary m, ref;
+	seen_fields s;
+	size_t i, n;
+	int same_all = 1;
+
+	memset(&s, 0, sizeof(s));
+	n = mg_scan_headers(buf, len, 0, collect, &s, &m);
+	check(n == 2 && s.n == 2 && m.fields == 2 && m.rcpts == 3 && m.has_stamp && !m.capped && !m.malformed
+		&& same(s.f[0].value, s.f[0].value_len, "a@x,\r\n b@x,\r\n c@x"),
+		"one walk: no limit, fields and counts");
+	n = mg_scan_headers(buf, len, len, NULL, NULL, &m);
+	check(n == 2 && m.rcpts == 3 && !m.capped, "one walk: a limit of exactly the length does not cap");
+
+	memset(&s, 0, sizeof(s));
+	n = mg_scan_headers(buf, len, 18, collect, &s, &m);
+	check(n == 2 && m.capped && m.rcpts == 2 + (len - 18) && m.has_stamp && m.fields == 2
+		&& same(s.f[0].value, s.f[0].value_len, "a@x,\r\n b@x,\r\n c@x"),
+		"one walk: a fold past the limit counts up to its last whole line; cb sees the whole value");
+	mg_scan_headers(buf, len, 17, NULL, NULL, &m);
+	check(m.capped && m.rcpts == 1 + (len - 11), "one walk: a line cut by the limit is not counted");
+	mg_scan_headers(buf, len, 5, NULL, NULL, &m);
+	check(m.capped && m.rcpts == len && m.plain_rcpts == 0 && m.has_stamp && m.fields == 2,
+		"one walk: no whole line within the limit: one per byte; stamp still found");
+	free(buf);
+
+	{
+		static const char in[] = "Cc: a@x\r\njunk\r\nTo: b@x";	/* lines end at 9, 15 */
+
+		buf = dup_exact(in, sizeof(in) - 1);
+		mg_scan_headers(buf, sizeof(in) - 1, 9, NULL, NULL, &m);
+		check(m.capped && !m.malformed && m.malformed_lines == 0 && m.rcpts == 1 + (sizeof(in) - 1 - 9) && m.fields == 3,
+			"one walk: a malformed line past the limit is not counted");
+		mg_scan_headers(buf, sizeof(in) - 1, 15, NULL, NULL, &m);
+		check(m.capped && m.malformed && m.malformed_lines == 1 && m.rcpts == 1 + 7,
+			"one walk: a malformed line within the limit is");
+		free(buf);
+	}
+	{
+		static const char in[] = "To: a@x\r\nResent-To: r@x\r\nX: y";	/* lines end at 9, 25 */
+
+		buf = dup_exact(in, sizeof(in) - 1);
+		mg_scan_headers(buf, sizeof(in) - 1, 26, NULL, NULL, &m);
+		check(m.capped && m.has_resent && m.rcpts == 1 + 1 + 4,
+			"one walk: capped, To/Cc/Bcc and Resent-* both count");
+		free(buf);
+	}
+	{
+		static const char in[] = "To: a\r\nCc: b\r\nBcc: c";
+
+		buf = dup_exact(in, sizeof(in) - 1);
+		memset(&s, 0, sizeof(s));
+		s.stop_at = 2;
+		n = mg_scan_headers(buf, sizeof(in) - 1, 0, collect, &s, &m);
+		check(n == 2 && s.n == 2 && m.fields == 2 && m.rcpts == 2, "one walk: callback stop ends walk and summary");
+		free(buf);
+	}
+	mg_scan_headers(NULL, 0, 10, NULL, NULL, &m);
+	check(m.rcpts == 0 && m.fields == 0 && !m.capped, "one walk: empty block");
+
+	/* without a limit, the summary of every case with no to-argument is
+	 * what mg_summarize() gives */
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (cases[i].to_len != 0) {
+			continue;
+		}
+		buf = dup_exact(cases[i].hdrs, cases[i].hdrs_len);
+		mg_summarize(NULL, 0, buf, cases[i].hdrs_len, &ref);
+		n = mg_scan_headers(buf, cases[i].hdrs_len, 0, NULL, NULL, &m);
+		if (memcmp(&m, &ref, sizeof(m)) != 0 || n != mg_scan_fields(buf, cases[i].hdrs_len, NULL, NULL)) {
+			printf("FAIL: one walk differs from mg_summarize() on case %zu\n", i + 1);
+			same_all = 0;
+		}
+		free(buf);
+	}
+	check(same_all, "one walk: equals mg_summarize() on the header-only cases");
+}
+
+/* ------------------------------------------------------------------ */
 /* reference model of Postfix's tokenizer + right-to-left grouper      */
 
 #define R_WORD 256
@@ -683,6 +822,8 @@ int main(int argc, char **argv)
 	verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
 	run_cases();
 	run_field_checks();
+	run_name_checks();
+	run_one_walk_checks();
 	run_reference_checks();
 	run_stress();
 	printf("%d passed, %d failed\n", passed, failed);
