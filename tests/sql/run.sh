@@ -72,6 +72,7 @@ fi
 # becomes them for the session.
 as_role() { local r=$1; shift; adm -c "SET SESSION AUTHORIZATION \"$r\"" "$@"; }
 mgdb() { PGHOST="$MG_PG_HOST" PGPORT="$MG_PG_PORT" PGUSER=postgres PGDATABASE="${DBNAME:-$MG_PG_DB}" "$MGDB" "$@"; }
+mgdb_in() { local DBNAME=$1; shift; mgdb "$@"; }
 
 # One policy call: WHO is a command (web, peer, "as_role R"), ARGS the
 # named arguments. Prints verdict|reason|detail|msgs_hour_left|msgs_day_left|rcpts_hour_left|rcpts_day_left.
@@ -135,13 +136,14 @@ case_a() {
 	local out rc
 	out=$(mgdb apply 2>"$WORK/a.err"); rc=$?
 	expect "second apply exits 0" 0 "$rc"
-	expect "second apply applies nothing" "schema at version 2 (0 applied now)" "$out"
+	expect "second apply applies nothing" "schema at version 3 (0 applied now)" "$out"
 	expect "second apply: nothing on stderr" "" "$(cat "$WORK/a.err")"
 	out=$(mgdb status 2>&1); rc=$?
-	expect "status: exit 0, version 2, no pending" "0|applied: 1 2|0" \
+	expect "status: exit 0, version 3, no pending" "0|applied: 1 2 3|0" \
 		"$rc|$(head -n 1 <<<"$out" | sed 's/ *$//')|$(grep -c pending <<<"$out")"
 	expect "schema_version has a row per migration" "1|quota
-2|envelope_sender" "$(adm -c 'SELECT version, name FROM mailguard.schema_version ORDER BY 1')"
+2|envelope_sender
+3|client_rows_deadline" "$(adm -c 'SELECT version, name FROM mailguard.schema_version ORDER BY 1')"
 
 	# A fresh database: not installed, then every migration, then none.
 	adm -c "CREATE DATABASE mg_fresh"
@@ -150,16 +152,46 @@ case_a() {
 	out=$(DBNAME=mg_fresh mgdb apply 2>&1); rc=$?
 	expect "first apply on a fresh database" "0|applied 0001_quota
 applied 0002_envelope_sender
-schema at version 2 (2 applied now)" "$rc|$out"
+applied 0003_client_rows_deadline
+schema at version 3 (3 applied now)" "$rc|$out"
 	out=$(DBNAME=mg_fresh mgdb apply 2>/dev/null); rc=$?
-	expect "second apply on a fresh database" "0|schema at version 2 (0 applied now)" "$rc|$out"
+	expect "second apply on a fresh database" "0|schema at version 3 (0 applied now)" "$rc|$out"
 	out=$(DBNAME=mg_fresh mgdb status 2>&1); rc=$?
-	expect "status on the fresh database" "0|applied: 1 2|0" \
+	expect "status on the fresh database" "0|applied: 1 2 3|0" \
 		"$rc|$(head -n 1 <<<"$out" | sed 's/ *$//')|$(grep -c pending <<<"$out")"
-	expect "fresh: schema_version" "2" "$(adm_db mg_fresh -c 'SELECT count(*) FROM mailguard.schema_version')"
+	expect "fresh: schema_version" "3" "$(adm_db mg_fresh -c 'SELECT count(*) FROM mailguard.schema_version')"
 	expect "fresh: this month and 3 ahead" "5" \
 		"$(adm_db mg_fresh -c "SELECT count(*) FROM pg_inherits WHERE inhparent = 'mailguard.log'::regclass")"
 	adm -c "DROP DATABASE mg_fresh"
+
+	# An upgrade: a database at version 2 with a client, an account, a
+	# counted mail and a pending row gets 0003 (mail() dropped and created
+	# again with p_deadline) and goes on as before.
+	local v2="$WORK/migrations-v2" t
+	mkdir -p "$v2"
+	cp "$ROOT/sql/migrations/0001_quota.sql" "$ROOT/sql/migrations/0002_envelope_sender.sql" "$v2/"
+	adm -c "CREATE DATABASE mg_upgrade"
+	out=$(DBNAME=mg_upgrade MAILGUARD_MIGRATIONS=$v2 mgdb apply 2>&1); rc=$?
+	expect "upgrade: version 2 first" "0|schema at version 2 (2 applied now)" "$rc|$(tail -n 1 <<<"$out")"
+	adm_db mg_upgrade -c "INSERT INTO mailguard.accounts (name, msgs_hour) VALUES ('acct_a_up', 5)" \
+		-c "INSERT INTO mailguard.clients (role, trust_claimed) VALUES ('mailguard_web', true)"
+	t=$(psql -X -q -At -v ON_ERROR_STOP=1 "${MG_PG_DSN/dbname=$MG_PG_DB/dbname=mg_upgrade}" \
+		-c "SELECT trace FROM mailguard.mail(p_account => 'acct_a_up', p_rcpts => 1)")
+	out=$(DBNAME=mg_upgrade mgdb apply 2>&1); rc=$?
+	expect "upgrade: 0003 applied" "0|applied 0003_client_rows_deadline
+schema at version 3 (1 applied now)" "$rc|$out"
+	expect "upgrade: one mail() with p_deadline, SECURITY DEFINER, pinned search_path, owner, EXECUTE for clients only" \
+		"mailguard.mail(text,integer,text,integer,integer,text,integer,text,text,text,text,integer,text,text,text,text,text,text,uuid,text,timestamp with time zone)|t|{\"search_path=pg_catalog, pg_temp\"}|mailguard_owner|t|f" \
+		"$(adm_db mg_upgrade -c "SELECT p.oid::regprocedure, prosecdef, proconfig, proowner::regrole,
+			has_function_privilege('mailguard_client', p.oid, 'EXECUTE'), has_function_privilege('public', p.oid, 'EXECUTE')
+			FROM pg_proc p WHERE pronamespace = 'mailguard'::regnamespace AND proname = 'mail'")"
+	out=$(psql -X -q -At -v ON_ERROR_STOP=1 "${MG_PG_DSN/dbname=$MG_PG_DB/dbname=mg_upgrade}" \
+		-c "SELECT verdict FROM mailguard.mail(p_trace => '$t', p_outcome => 'sent')" \
+		-c "SELECT verdict, msgs_hour_left FROM mailguard.mail(p_account => 'acct_a_up', p_rcpts => 1)" 2>&1)
+	expect "upgrade: the pending row and the counter carry on" "recorded
+accept|3" "$out"
+	expect "upgrade: margin column with its default" "50" "$(adm_db mg_upgrade -c "SELECT deadline_margin_ms FROM mailguard.settings")"
+	adm -c "DROP DATABASE mg_upgrade"
 }
 # }}}
 
@@ -296,7 +328,7 @@ CREATE FUNCTION public.now() RETURNS timestamptz LANGUAGE sql AS 'SELECT timesta
 	for who in mailguard_client mailguard_web nobody; do
 		expect "$who: executable functions in mailguard" \
 			"mailguard.envelope(uuid,text)
-mailguard.mail(text,integer,text,integer,integer,text,integer,text,text,text,text,integer,text,text,text,text,text,text,uuid,text)" \
+mailguard.mail(text,integer,text,integer,integer,text,integer,text,text,text,text,integer,text,text,text,text,text,text,uuid,text,timestamp with time zone)" \
 			"$(adm -c "SELECT oid::regprocedure FROM pg_proc WHERE pronamespace = 'mailguard'::regnamespace
 				AND has_function_privilege('$who', oid, 'EXECUTE') ORDER BY oid::regprocedure::text")"
 		expect "$who: privileges on relations" "" \
@@ -525,11 +557,113 @@ case_f() {
 	expect "shared claims ''" "refuse|no-account|||||" "$(mq web "p_account => ''")"
 	expect "shared claims nothing" "refuse|no-account|||||" "$(mq web "p_rcpts => 1")"
 
-	call "as_role mg_f_stranger" "p_account => 'acct_f_other'"; t=$T
+	# The mapped peer's refused claim is recorded under its own account.
+	call "as_role mg_f_mapped" "p_account => 'acct_f_other', p_rcpts => 1, p_script => '/var/www/other/x.php'"; t=$T
+	expect "mismatched claim: refused" "refuse|identity-mismatch|||||" "$MQ"
+	expect "mismatched claim: recorded under the caller's account and role" \
+		"acct_f_mapped|mg_f_mapped|refuse|identity-mismatch|" \
+		"$(adm -c "SELECT account, client_role, verdict, reason, outcome FROM mailguard.log WHERE trace = '$t'")"
+
+	# A member of mailguard_client that never had a clients row.
+	call "as_role mg_f_stranger" "p_account => 'acct_f_other', p_rcpts => 3, p_script => '/var/www/other/index.php',
+		p_from => 'ceo@other.example', p_subject => 'invoice'"; t=$T
 	expect "member of mailguard_client, not in clients" "refuse|not-a-client|||||" "$MQ"
-	expect "not-a-client: logged" "acct_f_other|mg_f_stranger|not-a-client" \
-		"$(adm -c "SELECT account, client_role, reason FROM mailguard.log WHERE trace = '$t'")"
+	expect "not-a-client: logged under the caller's role, account NULL, none of its values" \
+		"|mg_f_stranger|refuse|not-a-client||||||" \
+		"$(adm -c "SELECT account, client_role, verdict, reason, outcome, script, mail_from, subject, rcpts, fn
+			FROM mailguard.log WHERE trace = '$t'")"
 	expect "not-a-client: nothing counted" "0|0|0|0" "$(ctr acct_f_other)"
+
+	# A client removed the way 0.2.0's docs said: row deleted, still a
+	# member. It may write one row per call under its own role, never one
+	# that names an account, and it cannot record outcomes any more.
+	acct acct_f_gone msgs_hour=10
+	mgdb add-client mg_f_gone --peer --account acct_f_gone >/dev/null
+	call "as_role mg_f_gone" "p_account => 'acct_f_gone', p_rcpts => 1"; t=$T
+	expect "before removal: accepted" "accept|||9|||" "$MQ"
+	local t_before=$t
+	adm -c "DELETE FROM mailguard.clients WHERE role = 'mg_f_gone'"
+	expect "row deleted, still a member: outcome not recorded" "unknown" \
+		"$(as_role mg_f_gone -c "SELECT verdict FROM mailguard.mail(p_trace => '$t', p_outcome => 'sent')")"
+	local tg=() who
+	for who in acct_f_other acct_f_gone nobody ''; do
+		call "as_role mg_f_gone" "p_account => '$who', p_rcpts => 2, p_script => '/var/www/$who/x.php'"; tg+=("$T")
+		expect "row deleted, still a member, claims '$who': not-a-client" "refuse|not-a-client|||||" "$MQ"
+	done
+	expect "its rows: under its role, account NULL, no script, nothing pending" \
+		"4|4|0|0|0" \
+		"$(adm -c "SELECT count(*), count(*) FILTER (WHERE client_role = 'mg_f_gone' AND reason = 'not-a-client' AND verdict = 'refuse'),
+			count(account), count(script), count(outcome) FROM mailguard.log WHERE trace IN ($(printf "'%s'," "${tg[@]}" | sed 's/,$//'))")"
+	expect "no row of mg_f_gone names another account" "" \
+		"$(adm -c "SELECT DISTINCT account FROM mailguard.log WHERE client_role = 'mg_f_gone' AND account IS DISTINCT FROM 'acct_f_gone' AND account IS NOT NULL")"
+	expect "nothing counted for anyone" "1|1|1|1
+0|0|0|0
+3|3|3|3" "$(ctr acct_f_gone; ctr acct_f_other; ctr nobody)"
+	expect "the mail before removal stays pending" "acct_f_gone|pending" \
+		"$(adm -c "SELECT account, outcome FROM mailguard.log WHERE trace = '$t_before'")"
+}
+# }}}
+
+# {{{ o. remove-client
+case_o() {
+	local out rc
+	acct acct_o msgs_hour=10
+	mgdb add-client mg_o_peer --peer --account acct_o >/dev/null
+	mgdb add-client mg_o_shared --shared >/dev/null
+	expect "clients can call" "accept
+accept" "$(mq "as_role mg_o_peer" "p_rcpts => 1" | cut -d'|' -f1; mq "as_role mg_o_shared" "p_account => 'acct_o'" | cut -d'|' -f1)"
+
+	out=$(mgdb remove-client mg_o_peer 2>&1); rc=$?
+	expect "remove-client: exit 0, says what it did" \
+		"0|client mg_o_peer removed: membership in mailguard_client revoked, clients row deleted" "$rc|$out"
+	expect "remove-client: no membership, no row, the login role stays" "f|0|1" \
+		"$(adm -c "SELECT pg_has_role('mg_o_peer', 'mailguard_client', 'MEMBER'),
+			(SELECT count(*) FROM mailguard.clients WHERE role = 'mg_o_peer'),
+			(SELECT count(*) FROM pg_roles WHERE rolname = 'mg_o_peer')")"
+	expect "removed role: may not execute mail() or envelope()" "f
+f" \
+		"$(adm -c "SELECT has_function_privilege('mg_o_peer', p.oid, 'EXECUTE') FROM pg_proc p
+			WHERE pronamespace = 'mailguard'::regnamespace AND proname IN ('mail', 'envelope') ORDER BY proname")"
+	expect_fail "removed role: permission denied, naming itself" "permission denied for (function|schema) mail" \
+		as_role mg_o_peer -c "SELECT verdict FROM mailguard.mail(p_rcpts => 1)"
+	expect_fail "removed role: permission denied, naming another account" "permission denied" \
+		as_role mg_o_peer -c "SELECT verdict FROM mailguard.mail(p_account => 'acct_o', p_rcpts => 1)"
+	expect "removed role: no row written" "0" \
+		"$(adm -c "SELECT count(*) FROM mailguard.log WHERE client_role = 'mg_o_peer' AND verdict = 'refuse'")"
+
+	out=$(mgdb remove-client mg_o_peer 2>&1); rc=$?
+	expect "remove-client again: exit 0, nothing to do" \
+		"0|client mg_o_peer: nothing to do (not a member of mailguard_client, no clients row)" "$rc|$out"
+	out=$(mgdb remove-client mg_o_nosuch 2>&1); rc=$?
+	expect "remove-client of an unknown role: exit 0, says so" \
+		"0|client mg_o_nosuch: nothing to do (no such role, no clients row)" "$rc|$out"
+
+	# Only one half left over from the 0.2.0 instructions: each is undone.
+	adm -c "DELETE FROM mailguard.clients WHERE role = 'mg_o_shared'"
+	out=$(mgdb remove-client mg_o_shared 2>&1); rc=$?
+	expect "remove-client of a member without a row" "0|client mg_o_shared removed: membership in mailguard_client revoked" "$rc|$out"
+	adm -c "INSERT INTO mailguard.clients (role) VALUES ('mg_o_rowonly')"
+	out=$(mgdb remove-client mg_o_rowonly 2>&1); rc=$?
+	expect "remove-client of a row without a role" "0|client mg_o_rowonly removed: clients row deleted" "$rc|$out"
+
+	# EXECUTE through another path: revoked what it could, then an error.
+	adm -c "CREATE ROLE mg_o_group NOLOGIN" -c "GRANT mailguard_client TO mg_o_group" \
+		-c "CREATE ROLE mg_o_nested LOGIN" -c "GRANT mg_o_group TO mg_o_nested"
+	mgdb add-client mg_o_nested --peer >/dev/null
+	out=$(mgdb remove-client mg_o_nested 2>&1); rc=$?
+	expect "remove-client, member through another role: exit 1" "1" "$rc"
+	expect "... says what it did and what is left" "client mg_o_nested removed: membership in mailguard_client revoked, clients row deleted
+mailguard-db: error: mg_o_nested can still execute mailguard.mail() and mailguard.envelope() (a superuser, a member of mailguard_client through another role, or a direct grant); take that away too" "$out"
+	adm -c "REVOKE mg_o_group FROM mg_o_nested"
+	out=$(mgdb remove-client mg_o_nested 2>&1); rc=$?
+	expect "... and after that is taken away: exit 0" "0" "$rc"
+
+	expect_fail "remove-client without a role" "remove-client ROLE" mgdb remove-client
+	expect_fail "remove-client mailguard_client" "mailguard's own role" mgdb remove-client mailguard_client
+	adm -c "CREATE DATABASE mg_o_empty"
+	expect_fail "remove-client without the schema" "not installed" mgdb_in mg_o_empty remove-client x
+	adm -c "DROP DATABASE mg_o_empty"
+	expect "the shared test role is untouched" "accept" "$(mq web "p_account => 'acct_o'" | cut -d'|' -f1)"
 }
 # }}}
 
@@ -678,7 +812,9 @@ case_i() {
 	for run in 1 2 3; do
 		a=acct_i_msgs_$run
 		acct "$a" msgs_hour=100
-		printf '%s\n' "SELECT verdict FROM mailguard.mail(p_account => '$a', p_rcpts => 1);" >"$WORK/i$run.sql"
+		# run 3 with a deadline ahead: the late check's subtransaction
+		# changes nothing about exactness
+		printf '%s\n' "SELECT verdict FROM mailguard.mail(p_account => '$a', p_rcpts => 1$([ $run = 3 ] && echo ", p_deadline => clock_timestamp() + interval '1 minute'"));" >"$WORK/i$run.sql"
 		hammer "i$run" 8 50 "$WORK/i$run.sql"
 		expect "run $run: verdicts of 8x50 calls, limit 100 messages" "accept|100
 refuse|300" "$(adm -c "SELECT verdict, count(*) FROM mailguard.log WHERE account = '$a' GROUP BY 1 ORDER BY 1")"
@@ -821,9 +957,129 @@ case_l() {
 }
 # }}}
 
+# {{{ n. deadline: a late answer charges nothing
+case_n() {
+	avoid_edge 3600 30
+	acct acct_n msgs_hour=10
+	local t out ms t0 holder dl
+	# A question the server executes after the client's deadline (here: a
+	# second after it).
+	call web "p_account => 'acct_n', p_rcpts => 1, p_deadline => clock_timestamp() - interval '1 s'"; t=$T
+	expect "deadline passed: refused as late" "refuse|late|||||" "$(sed -E 's/\|[0-9]+ ms after the deadline\|/||/' <<<"$MQ")"
+	expect "deadline passed: detail says by how much" "t" "$([[ $MQ =~ ^refuse\|late\|(1[0-9]{3})\ ms\ after\ the\ deadline\| ]] && echo t || echo "$MQ")"
+	expect "deadline passed: nothing counted" "0|0|0|0" "$(ctr acct_n)"
+	expect "deadline passed: logged as a late refusal, not accept/pending" "acct_n|refuse|t||1" \
+		"$(adm -c "SELECT account, verdict, reason LIKE 'late:% ms after the deadline', outcome, rcpts FROM mailguard.log WHERE trace = '$t'")"
+
+	call web "p_account => 'acct_n', p_rcpts => 1, p_deadline => clock_timestamp() + interval '2 s'"; t=$T
+	expect "deadline ahead: accepted" "accept|||9|||" "$MQ"
+	expect "deadline ahead: counted, pending" "1|1|1|1|accept|pending" "$(ctr acct_n)|$(adm -c "SELECT verdict, outcome FROM mailguard.log WHERE trace = '$t'")"
+	expect "no deadline: accepted as before" "accept|||8|||" "$(mq web "p_account => 'acct_n', p_rcpts => 1, p_deadline => NULL")"
+
+	# The margin (mailguard.settings.deadline_margin_ms): 500 ms past the
+	# deadline is on time within 1000 ms, late within the default 50.
+	expect "margin default" "50" "$(adm -c "SELECT deadline_margin_ms FROM mailguard.settings")"
+	adm -c "UPDATE mailguard.settings SET deadline_margin_ms = 1000"
+	expect "500 ms past, margin 1000: accepted" "accept|||7|||" \
+		"$(mq web "p_account => 'acct_n', p_rcpts => 1, p_deadline => clock_timestamp() - interval '500 ms'")"
+	adm -c "UPDATE mailguard.settings SET deadline_margin_ms = DEFAULT"
+	expect "500 ms past, margin 50: late" "refuse|late" \
+		"$(mq web "p_account => 'acct_n', p_rcpts => 1, p_deadline => clock_timestamp() - interval '500 ms'" | cut -d'|' -f1,2)"
+	expect_fail "margin: no negative value" "violates check constraint" adm -c "UPDATE mailguard.settings SET deadline_margin_ms = -1"
+	expect "counters: the three accepted only" "3|3|3|3" "$(ctr acct_n)"
+
+	# On time when asked, late when decided: the statement waits (here on
+	# the log, as behind a frozen server or a retention run) after it has
+	# counted. The count is rolled back, the row says late, and an account
+	# the 'default' policy created for the mail is not left behind.
+	adm -c "UPDATE mailguard.settings SET unknown_account = 'default'"
+	adm -c "BEGIN" -c "LOCK TABLE mailguard.log IN SHARE MODE" -c "SELECT pg_sleep(1.5)" -c "COMMIT" >/dev/null &
+	holder=$!
+	sleep 0.5
+	web -c "SELECT trace, verdict, reason, detail, msgs_hour_left FROM mailguard.mail(p_account => 'acct_n', p_rcpts => 1,
+		p_deadline => clock_timestamp() + interval '200 ms')" >"$WORK/n1.out" 2>&1 &
+	web -c "SELECT trace, verdict, reason, detail FROM mailguard.mail(p_account => 'acct_n_auto', p_rcpts => 1,
+		p_deadline => clock_timestamp() + interval '200 ms')" >"$WORK/n2.out" 2>&1 &
+	wait
+	out=$(cat "$WORK/n1.out" "$WORK/n2.out")
+	expect "late after counting: refused, says what it had decided" "refuse|late|accept|
+refuse|late|accept" \
+		"$(sed -E 's/^[^|]*\|//; s/\|[0-9]+ ms after the deadline \(decided: ([a-z-]+)\)/|\1/' <<<"$out")"
+	expect "late after counting: nothing counted" "3|3|3|3" "$(ctr acct_n)"
+	expect "late after counting: no auto-created account, no counters" "0|0" \
+		"$(adm -c "SELECT (SELECT count(*) FROM mailguard.accounts WHERE name = 'acct_n_auto'), (SELECT count(*) FROM mailguard.counters WHERE account = 'acct_n_auto')")"
+	expect "late after counting: one late row each, no accept" "acct_n|refuse||1
+acct_n_auto|refuse||1" \
+		"$(for t in $(cut -d'|' -f1 <<<"$out"); do adm -c "SELECT account, verdict, outcome, count(*) FROM mailguard.log WHERE trace = '$t' GROUP BY 1, 2, 3"; done)"
+	adm -c "UPDATE mailguard.settings SET unknown_account = 'refuse'"
+
+	# Another session holds the counter row: the lock is waited for only
+	# until the answer would be late (not half of a 10 s statement timeout).
+	web -c "BEGIN" -c "SELECT verdict FROM mailguard.mail(p_account => 'acct_n', p_rcpts => 1)" -c "SELECT pg_sleep(3)" -c "COMMIT" >/dev/null &
+	holder=$!
+	sleep 1
+	t0=$(now_ms)
+	out=$(PGOPTIONS="-c statement_timeout=10000" web -c "SELECT verdict, reason FROM mailguard.mail(p_account => 'acct_n', p_rcpts => 1,
+		p_deadline => clock_timestamp() + interval '300 ms')" 2>&1)
+	ms=$(( $(now_ms) - t0 ))
+	wait $holder
+	expect "row lock held: late, not a 5 s wait" "refuse|late|yes" "$out|$([ $ms -lt 1500 ] && echo yes || echo "no: $ms ms")"
+	expect "row lock held: only the holder's mail counted" "4|4|4|4" "$(ctr acct_n)"
+
+	# The calls the C client makes (ext/mailguard/store.c: unnamed
+	# statements, untyped parameters, 20 of them positional), and the same
+	# with the deadline as the 21st: PREPARE infers the parameter types
+	# the way PQsendQueryParams() without types does.
+	adm -c "INSERT INTO mailguard.accounts (name, sender_domains) VALUES ('acct_n_c', '{n.example}')"
+	local args="'acct_n_c', '1', 'mail', '1000', '1001', '/var/www/n/x.php', '7', '/var/www/n/index.php', 'n.example',
+		'192.0.2.1', 'web1', '4242', 'fpm-fcgi', 'a@n.example', 'b@b.example', NULL, NULL, 'subject'"
+	dl=$(adm -c "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC' + interval '5 s', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')")
+	out=$(web 2>&1 <<SQL
+PREPARE chk AS SELECT verdict, reason, detail, trace FROM mailguard.mail(\$1, \$2::integer, \$3, \$4::integer, \$5::integer, \$6, \$7::integer, \$8, \$9, \$10, \$11, \$12::integer, \$13, \$14, \$15, \$16, \$17, \$18, \$19::uuid, \$20);
+PREPARE env AS SELECT m.verdict, m.reason, m.detail, m.trace, CASE WHEN m.verdict = 'accept' THEN mailguard.envelope(m.trace, \$21) END FROM mailguard.mail(\$1, \$2::integer, \$3, \$4::integer, \$5::integer, \$6, \$7::integer, \$8, \$9, \$10, \$11, \$12::integer, \$13, \$14, \$15, \$16, \$17, \$18, \$19::uuid, \$20) AS m;
+PREPARE outc AS SELECT verdict FROM mailguard.mail(p_trace => \$1::uuid, p_outcome => \$2);
+PREPARE chk_dl AS SELECT verdict, reason, detail, trace FROM mailguard.mail(\$1, \$2::integer, \$3, \$4::integer, \$5::integer, \$6, \$7::integer, \$8, \$9, \$10, \$11, \$12::integer, \$13, \$14, \$15, \$16, \$17, \$18, \$19::uuid, \$20, \$21::timestamptz);
+PREPARE env_dl AS SELECT m.verdict, m.reason, m.detail, m.trace, CASE WHEN m.verdict = 'accept' THEN mailguard.envelope(m.trace, \$21) END FROM mailguard.mail(\$1, \$2::integer, \$3, \$4::integer, \$5::integer, \$6, \$7::integer, \$8, \$9, \$10, \$11, \$12::integer, \$13, \$14, \$15, \$16, \$17, \$18, \$19::uuid, \$20, \$22::timestamptz) AS m;
+EXECUTE chk($args, NULL, NULL);
+EXECUTE env($args, NULL, NULL, 'a@n.example');
+EXECUTE chk_dl($args, NULL, NULL, '$dl');
+EXECUTE env_dl($args, NULL, NULL, 'x@n.example', '$dl');
+EXECUTE chk_dl($args, NULL, NULL, '2001-01-01T00:00:00.000Z');
+EXECUTE chk($args, NULL, NULL);
+SQL
+)
+	local traces
+	traces=($(cut -d'|' -f4 <<<"$out"))
+	expect "C client's calls: question, with envelope, with a deadline, late" "accept||
+accept|||a@n.example
+accept||
+accept|||x@n.example
+refuse|late|
+accept||" "$(sed -E 's/\|[0-9a-f-]{36}//; s/^(refuse\|late\|)[^|]*/\1/' <<<"$out")"
+	out=$(web 2>&1 <<SQL
+PREPARE outc AS SELECT verdict FROM mailguard.mail(p_trace => \$1::uuid, p_outcome => \$2);
+PREPARE chk AS SELECT verdict, reason, detail, trace FROM mailguard.mail(\$1, \$2::integer, \$3, \$4::integer, \$5::integer, \$6, \$7::integer, \$8, \$9, \$10, \$11, \$12::integer, \$13, \$14, \$15, \$16, \$17, \$18, \$19::uuid, \$20);
+EXECUTE outc('${traces[0]}', 'sent');
+EXECUTE chk($args, '${traces[1]}', 'failed');
+SQL
+)
+	expect "C client's outcome calls: alone by name, and riding on a question" "recorded
+accept||" "$(sed -E 's/\|[0-9a-f-]{36}$//' <<<"$out")"
+	expect "outcomes recorded; the late call a refusal" "sent
+failed
+pending
+pending
+refuse
+pending" "$(for t in "${traces[@]}"; do adm -c "SELECT coalesce(outcome, verdict) FROM mailguard.log WHERE trace = '$t'"; done)"
+	expect "C client's calls: counted, the late one not" "6|6|6|6" "$(ctr acct_n_c)"
+	expect "C client's calls: metadata in the log" "acct_n_c|mail|1000|1001|/var/www/n/x.php|7|fpm-fcgi|a@n.example|subject" \
+		"$(adm -c "SELECT account, fn, uid, owner_uid, script, line, sapi, mail_from, subject FROM mailguard.log WHERE trace = '${traces[0]}'")"
+}
+# }}}
+
 # {{{ run
 ALL=(a:migrations b:ownership c:client-privileges d:verdicts e:windows f:identity g:outcome h:notify i:concurrency j:retention
-	k:pg.sh l:lock-holder m:envelope)
+	k:pg.sh l:lock-holder m:envelope n:deadline o:remove-client)
 # Setup shared by the cases: a peer client role.
 mgdb add-client nobody --peer >/dev/null || echo "# add-client nobody failed" >&2
 if [ "$PEER_LOGIN" = yes ] && [ "$(peer -c 'SELECT session_user' 2>&1)" != nobody ]; then
