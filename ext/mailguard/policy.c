@@ -35,6 +35,7 @@ const char *mg_policy_refusal_text(const char *reason)
 		{ "db-unavailable", "service unavailable" },
 		{ "busy", "service unavailable" },
 		{ "db-misconfigured", "service unavailable" },
+		{ "late", "service unavailable" },
 	};
 	size_t i;
 

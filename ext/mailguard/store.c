@@ -61,27 +61,52 @@ enum {
 	MG_DB_NPARAMS
 };
 
-/* $19/$20: the outcome of this process's previous accepted mail, if not
+/* $21: the deadline the client waits until, as wall-clock time: the
+ * function neither counts nor logs an accept decided after it (plus the
+ * database's margin for clock differences), so a question that a frozen
+ * server runs when it wakes charges nothing.
+ *
+ * $19/$20: the outcome of this process's previous accepted mail, if not
  * yet reported: it rides along with the next question, so a mail costs one
  * round trip. */
 static const char mg_db_check_sql[] =
 	"SELECT verdict, reason, detail, trace FROM mailguard.mail("
 	"$1, $2::integer, $3, $4::integer, $5::integer, $6, $7::integer, $8, $9, $10, "
-	"$11, $12::integer, $13, $14, $15, $16, $17, $18, $19::uuid, $20)";
+	"$11, $12::integer, $13, $14, $15, $16, $17, $18, $19::uuid, $20, $21::timestamptz)";
 
-/* The same, with the envelope sender for an accepted mail ($21: the From
+/* The same, with the envelope sender for an accepted mail ($22: the From
  * address). mailguard.envelope() runs after mailguard.mail() has written
  * the log row it reads. */
 static const char mg_db_check_envelope_sql[] =
 	"SELECT m.verdict, m.reason, m.detail, m.trace, "
-	"CASE WHEN m.verdict = 'accept' THEN mailguard.envelope(m.trace, $21) END FROM mailguard.mail("
+	"CASE WHEN m.verdict = 'accept' THEN mailguard.envelope(m.trace, $22) END FROM mailguard.mail("
 	"$1, $2::integer, $3, $4::integer, $5::integer, $6, $7::integer, $8, $9, $10, "
-	"$11, $12::integer, $13, $14, $15, $16, $17, $18, $19::uuid, $20) AS m";
+	"$11, $12::integer, $13, $14, $15, $16, $17, $18, $19::uuid, $20, $21::timestamptz) AS m";
 
 static const char mg_db_outcome_sql[] =
 	"SELECT verdict FROM mailguard.mail(p_trace => $1::uuid, p_outcome => $2)";
 
 /* {{{ time */
+
+/* Now + timeout_ms on the wall clock, as ISO 8601 UTC text with
+ * milliseconds: the deadline the database compares with its own clock. */
+static const char *mg_db_wall_deadline(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	uint64_t ms;
+	time_t sec;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ms = (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000 + (uint64_t) MG_G(timeout_ms);
+	sec = (time_t) (ms / 1000);
+	if (gmtime_r(&sec, &tm) == NULL) {
+		return NULL;    /* no deadline rather than a wrong one */
+	}
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned) (ms % 1000));
+	return buf;
+}
 static uint64_t mg_now_ms(void)
 {
 	struct timespec ts;
@@ -705,9 +730,13 @@ static void mg_db_check(const char *const fields[MG_DB_NPARAMS], bool envelope, 
 	PGconn *conn;
 	PGresult *res;
 	bool timed_out;
-	const char *values[MG_DB_NPARAMS + 3];
+	const char *values[MG_DB_NPARAMS + 4];
 	bool reporting;
-	int nparams = envelope ? MG_DB_NPARAMS + 3 : MG_DB_NPARAMS + 2;
+	int nparams = envelope ? MG_DB_NPARAMS + 4 : MG_DB_NPARAMS + 3;
+	char wall_deadline[40];
+
+	/* read with the monotonic clock above: the same deadline */
+	const char *wall = mg_db_wall_deadline(wall_deadline, sizeof(wall_deadline));
 
 	memset(r, 0, sizeof(*r));
 	if (MG_G(store).retry_at != 0 && now < MG_G(store).retry_at
@@ -727,7 +756,8 @@ static void mg_db_check(const char *const fields[MG_DB_NPARAMS], bool envelope, 
 	memcpy(values, fields, sizeof(fields[0]) * MG_DB_NPARAMS);
 	values[MG_DB_NPARAMS] = reporting ? MG_G(store).outcome_trace : NULL;
 	values[MG_DB_NPARAMS + 1] = reporting ? (MG_G(store).outcome_sent ? "sent" : "failed") : NULL;
-	values[MG_DB_NPARAMS + 2] = env_from;
+	values[MG_DB_NPARAMS + 2] = wall;
+	values[MG_DB_NPARAMS + 3] = env_from;
 	/* The unnamed statement: nothing is prepared on the server, so this
 	 * works behind a pooler in transaction mode. */
 	if (!PQsendQueryParams(conn, envelope ? mg_db_check_envelope_sql : mg_db_check_sql, nparams,

@@ -1,5 +1,5 @@
 --TEST--
-database: frozen server (SIGSTOP): mail() returns within timeout_ms plus a small margin, on an open connection and on a new one; after SIGCONT the same process recovers
+database: frozen server (SIGSTOP): mail() returns within timeout_ms plus a small margin, on an open connection and on a new one; after SIGCONT the same process recovers, and the question the server ran when it woke, after the client's deadline, is neither counted nor logged as an accept
 --EXTENSIONS--
 sockets
 posix
@@ -44,6 +44,14 @@ foreach ($r['log'] as $l) {
 		: "  syslog: {$f['verdict']} " . ($f['reason'] ?? '-') . (isset($f['db']) ? " db={$f['db']}" : '') . "\n";
 }
 echo count($r['mails']), " mails delivered\n";
+// The question of mail 2 was on its way when the server froze; the server
+// ran it when it woke, after the deadline the client waited for: it must
+// neither count nor log an accept (issue 11 item 7).
+usleep(500000);
+foreach (mg_db_log('frozen', $db['MG_PG_ADMIN_DSN']) as $row) {
+	echo "  row: {$row['subject']}: {$row['verdict']}", $row['reason'] ? ' ' . strtok($row['reason'], ':') : '', "\n";
+}
+echo "  counted: ", mg_db_counters('frozen', $db['MG_PG_ADMIN_DSN'])['hour_msgs'], "\n";
 mg_db_ctl($db, 'destroy');
 ?>
 --CLEAN--
@@ -73,3 +81,7 @@ Warning: mail(): mailguard: mail refused: service unavailable
   syslog: refuse db-unavailable db=connect-timeout
   syslog: accept -
 2 mails delivered
+  row: 1 server up: accept
+  row: 2 frozen, open connection: refuse late
+  row: 5 thawed: accept
+  counted: 2
