@@ -93,6 +93,15 @@ printf '%s\n' "$out" | grep -E '^(FAIL|#)' | head -n 30
 line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
 count "Apache mod_php harness" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
 
+# Two runs of the suite at once see nothing of each other: no test names a
+# fixed temporary path, and two runs of phpt tests in one private /tmp
+# leave nothing outside their run dirs (tests/isolation/run.sh).
+out=$(bash tests/isolation/run.sh 2>&1)
+rc=$?
+printf '%s\n' "$out" | grep -E '^(FAIL|#)' | head -n 40
+line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+count "two runs at once, private temp paths" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
+
 # A private PostgreSQL for the phpt suite (tests/db): started here as an
 # unprivileged user, with a stopped template copy that tests clone when
 # they stop or freeze a server of their own. In the run's temp dir, which
