@@ -9,3 +9,16 @@ $(srcdir)/ext/mailguard/scanner.c: $(srcdir)/ext/mailguard/scanner.re
 		echo "re2c not found: using the committed ext/mailguard/scanner.c"; \
 		touch $@; \
 	fi
+
+# `make test`: like scripts/test.sh, a private temp dir for this run
+# (scripts/tmpdir.sh), exported as MG_TEST_TMP and TMPDIR, so that two runs
+# on one machine never see each other's files; tests/inc/helpers.inc
+# refuses a shared temp dir such as /tmp. Removed once make has exited. A
+# caller's own MG_TEST_TMP (with TMPDIR set to it) is used as it is.
+ifneq ($(filter test,$(MAKECMDGOALS)),)
+ifeq ($(MG_TEST_TMP),)
+MG_TEST_TMP := $(shell sh $(srcdir)/scripts/tmpdir.sh new $$PPID)
+TMPDIR := $(MG_TEST_TMP)
+export MG_TEST_TMP TMPDIR
+endif
+endif

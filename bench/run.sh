@@ -38,7 +38,7 @@ cd "$MG_ROOT"
 # }}}
 
 # {{{ scratch dir, cluster, syslog drain; all undone on exit
-WORK=$(mktemp -d /tmp/mg-bench.XXXXXX)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/mg-bench.XXXXXX")
 chmod 0755 "$WORK"
 PGDIR=$WORK/pg
 DRAIN_PID=""

@@ -11,7 +11,7 @@ set -euo pipefail
 mg_install_deps
 mg_build
 
-work=$(mktemp -d /tmp/mailguard-demo.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}/mailguard-demo.XXXXXX")
 chmod 755 "$work"
 trap 'bash "$MG_ROOT/scripts/pg.sh" destroy "$work/pg" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 

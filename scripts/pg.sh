@@ -93,7 +93,7 @@ check_traverse() {
 			p=$(dirname "$p")
 			as_pg test -x "$p" || bad=$p
 		done
-		die "the OS user $PGOS cannot reach $d${bad:+ (no search permission on $bad)}; chmod o+x the parents, or use a directory such as /tmp/NAME"
+		die "the OS user $PGOS cannot reach $d${bad:+ (no search permission on $bad)}; chmod o+x the parents, or use a directory such as /tmp/NAME"  # mg-lint: ok, a message
 	fi
 }
 

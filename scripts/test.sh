@@ -23,6 +23,19 @@ count() {
 mg_install_deps
 MG_REBUILD=1 mg_build
 cd "$MG_ROOT"
+
+# One private temp dir for the whole run (scripts/tmpdir.sh): every test,
+# harness, socket and cluster below lives in it, so that another run of
+# the suite on this machine (another checkout, another CI job) never sees
+# this run's files nor this one its. run-tests.php puts it for {TMP} in
+# --INI--, and tests/inc/helpers.inc refuses to run without it. Removed at
+# the end, with any cluster still running in it.
+MG_TEST_TMP=$(sh scripts/tmpdir.sh new)
+TMPDIR=$MG_TEST_TMP
+export MG_TEST_TMP TMPDIR
+trap 'sh "$MG_ROOT/scripts/tmpdir.sh" remove "$MG_TEST_TMP" || true' EXIT
+trap 'exit 130' INT TERM
+mg_say "temp dir of this run: $MG_TEST_TMP"
 set +e
 
 # The committed scanner.c must be exactly what re2c makes of scanner.re.
@@ -90,19 +103,27 @@ printf '%s\n' "$out" | grep -E '^FAIL' | head -n 30
 line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
 count "Postfix harness" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
 
+# Two runs of the suite at once see nothing of each other: no test names a
+# fixed temporary path, and two runs of phpt tests in one private /tmp
+# leave nothing outside their run dirs (tests/isolation/run.sh).
+out=$(bash tests/isolation/run.sh 2>&1)
+rc=$?
+printf '%s\n' "$out" | grep -E '^(FAIL|#)' | head -n 40
+line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+count "two runs at once, private temp paths" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
+
 # A private PostgreSQL for the phpt suite (tests/db): started here as an
 # unprivileged user, with a stopped template copy that tests clone when
-# they stop or freeze a server of their own.
-pgdir=$(mktemp -d /tmp/mailguard-pg.XXXXXX)
-chmod 755 "$pgdir"
-trap 'bash "$MG_ROOT/scripts/pg.sh" destroy "$pgdir" >/dev/null 2>&1 || true' EXIT
-if pgenv=$(bash scripts/pg.sh template "$pgdir" 2>"$pgdir.log"); then
+# they stop or freeze a server of their own. In the run's temp dir, which
+# the EXIT trap removes with the cluster.
+pgdir=$MG_TEST_TMP/pg
+if pgenv=$(bash scripts/pg.sh template "$pgdir" 2>"$MG_TEST_TMP/pg.log"); then
 	eval "$pgenv"
 else
-	cat "$pgdir.log" >&2
+	cat "$MG_TEST_TMP/pg.log" >&2
 	count "private PostgreSQL for the phpt suite" 1 0 1
 fi
-rm -f "$pgdir.log"
+rm -f "$MG_TEST_TMP/pg.log"
 
 # run-tests.php over tests/: label, then extra run-tests arguments.
 phpt() {

@@ -111,7 +111,10 @@ EOF
 # }}}
 
 # {{{ httpd.conf
-PORT=$("$PHP" -n -r '$s = stream_socket_server("tcp://127.0.0.1:0"); echo explode(":", stream_socket_get_name($s, false))[1];')
+# The port: one the kernel picks as free (bind to port 0), written into
+# httpd.conf; should another process take it before Apache binds it (two
+# runs of the suite at once), Apache fails with EADDRINUSE and we pick again.
+write_conf() {
 cat >"$RUN/httpd.conf" <<EOF
 ServerRoot /etc/apache2
 ServerName localhost
@@ -158,9 +161,17 @@ PHPINIDir $RUN/php
 	DocumentRoot $RUN/www3
 </VirtualHost>
 EOF
-# Only this php.ini: no conf.d of the system's PHP.
-env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin PHP_INI_SCAN_DIR= APACHE_RUN_DIR="$RUN" APACHE_LOG_DIR="$RUN" \
-	/usr/sbin/apache2 -f "$RUN/httpd.conf" -k start >"$RUN/start.log" 2>&1 || die "apache2 did not start" "$RUN/start.log"
+}
+for try in 1 2 3 4 5; do
+	PORT=$("$PHP" -n -r '$s = stream_socket_server("tcp://127.0.0.1:0"); echo explode(":", stream_socket_get_name($s, false))[1];')
+	write_conf
+	# Only this php.ini: no conf.d of the system's PHP.
+	env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin PHP_INI_SCAN_DIR= APACHE_RUN_DIR="$RUN" APACHE_LOG_DIR="$RUN" \
+		/usr/sbin/apache2 -f "$RUN/httpd.conf" -k start >"$RUN/start.log" 2>&1 && break
+	grep -q 'Address already in use' "$RUN/start.log" "$RUN/error.log" 2>/dev/null && [ "$try" -lt 5 ] \
+		|| die "apache2 did not start" "$RUN/start.log"
+	echo "# port $PORT was taken before apache2 bound it; picking another" >&2
+done
 for _ in $(seq 50); do [ -s "$RUN/httpd.pid" ] && break; sleep 0.1; done
 [ -s "$RUN/httpd.pid" ] || die "apache2 wrote no pid file" "$RUN/error.log"
 HTTPD_PID=$(cat "$RUN/httpd.pid")

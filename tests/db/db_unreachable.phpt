@@ -28,7 +28,7 @@ foreach (mg_mails() as $eml) {
 }
 echo "-- unparsable DSN\n";
 $r = mg_run("var_dump(mail('a@example.com', 's', 'b'));", ['ini' => [
-	'mailguard.dsn' => '"host=/tmp dbname=x nosuchkeyword=secret-value"', 'mailguard.fail_mode' => 'open']]);
+	'mailguard.dsn' => '"host=/nonexistent/mg-db_unreachable dbname=x nosuchkeyword=secret-value"', 'mailguard.fail_mode' => 'open']]);
 echo preg_replace('/ in \S+ on line \d+/', '', $r['out']);
 var_dump(strpos($r['out'] . $r['err'], 'secret-value'));
 echo $r['log'][0]['fields']['event'] ?? '-', ' ', $r['log'][0]['fields']['error'] ?? '-', "\n";

@@ -467,7 +467,7 @@ static void test_builder_fuzz(void)
 
 /* ---- writer ---- */
 
-static char tmpdir[64];
+static char tmpdir[80];
 
 static double now_ms(void)
 {
@@ -1121,7 +1121,21 @@ int main(void)
 	test_facilities();
 	test_header();
 
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/mg_log_check.XXXXXX");
+	/* In the run's private temp dir (scripts/test.sh exports TMPDIR), never
+	 * a fixed name; short enough for the sockets' sun_path. */
+	{
+		const char *base = getenv("TMPDIR");
+		int n;
+
+		if (!base || !*base) {
+			base = "/tmp";  /* mg-lint: ok, the usual fallback of TMPDIR */
+		}
+		n = snprintf(tmpdir, sizeof(tmpdir), "%s/mg_log_check.XXXXXX", base);
+		if (n < 0 || (size_t) n >= sizeof(tmpdir) - 16) {
+			fprintf(stderr, "TMPDIR %s is too long for a socket path\n", base);
+			return 2;
+		}
+	}
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 2;

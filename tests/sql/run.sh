@@ -18,9 +18,10 @@ MGDB="$ROOT/sql/mailguard-db"
 [ "$(id -u)" = 0 ] || { echo "tests/sql/run.sh: run as root" >&2; exit 2; }
 
 # {{{ the cluster
-# DIR itself comes from mktemp (its parent /tmp must be reachable by the
-# server's OS user; pg.sh makes DIR 0755).
-TMP=$(mktemp -d "${MG_SQLTEST_TMP:-/tmp}/mg-sqltest.XXXXXX") || exit 2
+# DIR itself comes from mktemp, in MG_SQLTEST_TMP, else TMPDIR (the run's
+# private temp dir under scripts/test.sh), else /tmp; that parent must be
+# reachable by the server's OS user; pg.sh makes DIR 0755.
+TMP=$(mktemp -d "${MG_SQLTEST_TMP:-${TMPDIR:-/tmp}}/mg-sqltest.XXXXXX") || exit 2
 # Clusters of case k live inside TMP: remove them first.
 cleanup() {
 	local m
