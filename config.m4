@@ -66,7 +66,23 @@ if test "$PHP_MAILGUARD" != "no"; then
   fi
 
   PHP_EVAL_INCLINE([$MAILGUARD_PQ_CFLAGS])
-  PHP_EVAL_LIBLINE([$MAILGUARD_PQ_LIBS], [MAILGUARD_SHARED_LIBADD])
+  dnl The module is not linked with libpq: ext/mailguard/pq.c loads it on
+  dnl the first mail that asks the database (libpq brings some twenty
+  dnl libraries into every process that maps it). It is loaded by the
+  dnl absolute path of the library found here.
+  MAILGUARD_PQ_SO=""
+  for mailguard_d in `echo "$MAILGUARD_PQ_LIBS" | tr ' ' '\n' | sed -n 's/^-L//p'` /usr/lib/*-linux-gnu /usr/lib64 /usr/lib; do
+    if test -r "$mailguard_d/libpq.so.5"; then
+      MAILGUARD_PQ_SO="$mailguard_d/libpq.so.5"
+      break
+    fi
+  done
+  if test -z "$MAILGUARD_PQ_SO"; then
+    AC_MSG_ERROR([libpq.so.5 not found next to the libpq that was found ($MAILGUARD_PQ_LIBS)])
+  fi
+  AC_MSG_CHECKING([for the libpq that mailguard loads on first use])
+  AC_MSG_RESULT([$MAILGUARD_PQ_SO])
+  AC_DEFINE_UNQUOTED([MG_LIBPQ_PATH], ["$MAILGUARD_PQ_SO"], [libpq, loaded on the first mail that asks the database])
 
   old_CFLAGS="$CFLAGS"
   old_LIBS="$LIBS"
@@ -98,6 +114,7 @@ if test "$PHP_MAILGUARD" != "no"; then
       ext/mailguard/log.c
       ext/mailguard/log_writer.c
       ext/mailguard/store.c
+      ext/mailguard/pq.c
       ext/mailguard/params.c
       ext/mailguard/mime.c
       ext/mailguard/utf8.c

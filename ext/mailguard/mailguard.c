@@ -386,7 +386,7 @@ static PHP_MINIT_FUNCTION(mailguard)
 	mg_hook_install();
 	/* Never connect here: this process forks the workers. */
 	if (mg_db_configured()) {
-		switch (mg_db_dsn_check()) {
+		switch (mg_db_dsn_precheck()) {
 			case MG_DSN_UNPARSABLE:
 				zend_error(E_WARNING, "mailguard: mailguard.dsn cannot be parsed; every mail is %s",
 					MG_G(misconfig_fail_mode) ? "decided by the fail mode" : "refused");
@@ -443,8 +443,13 @@ static PHP_MINFO_FUNCTION(mailguard)
 	php_info_print_table_row(2, "mailguard support", "enabled");
 	php_info_print_table_row(2, "Version", PHP_MAILGUARD_VERSION);
 	php_info_print_table_row(2, "Hooked functions", mg_hook_list());
-	snprintf(buf, sizeof(buf), "%d", mg_db_libpq_version());
-	php_info_print_table_row(2, "libpq version", buf);
+	if (mg_db_libpq_version() > 0) {
+		snprintf(buf, sizeof(buf), "%d", mg_db_libpq_version());
+		php_info_print_table_row(2, "libpq version", buf);
+	} else {
+		/* Not loaded here: phpinfo() does not load it either. */
+		php_info_print_table_row(2, "libpq version", "not loaded by this process (loaded on its first mail that asks the database)");
+	}
 	php_info_print_table_row(2, "Quota database", mg_db_configured() ? "configured" : "not configured");
 	if (mg_db_configured()) {
 		php_info_print_table_row(2, "Quota database state", mg_db_state_name());

@@ -37,7 +37,7 @@
 #include "report.h"
 #include "utf8.h"
 
-#include <libpq-fe.h>
+#include "pq.h"
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -267,7 +267,7 @@ static bool mg_db_is_misconfiguration(const char *error, const char *detail)
 	};
 	size_t i;
 
-	if (strcmp(error, "invalid-dsn") == 0 || strcmp(error, "host-name") == 0) {
+	if (strcmp(error, "invalid-dsn") == 0 || strcmp(error, "host-name") == 0 || strcmp(error, "libpq") == 0) {
 		return true;
 	}
 	if (strcmp(error, "connect") != 0 || detail == NULL) {
@@ -378,6 +378,8 @@ static bool mg_db_is_file_keyword(const char *kw)
 	return false;
 }
 
+static bool mg_db_names_host(const PQconninfoOption *opts);
+
 static PGconn *mg_db_start(uint64_t deadline, const char **error, char *detail, size_t detail_size)
 {
 	PQconninfoOption *opts, *o;
@@ -389,17 +391,18 @@ static PGconn *mg_db_start(uint64_t deadline, const char **error, char *detail, 
 	PGconn *conn;
 
 	*error = NULL;
-	if (mg_db_dsn_check() == MG_DSN_HOST_NAME) {
-		*error = "host-name";
-		snprintf(detail, detail_size, "mailguard.dsn names a host by name and gives no hostaddr");
-		return NULL;
-	}
 	opts = PQconninfoParse(MG_G(dsn), &err);
 	if (opts == NULL) {
 		/* The parser's message names keywords, never values. */
 		*error = "invalid-dsn";
 		snprintf(detail, detail_size, "%s", err != NULL ? err : "out of memory");
 		PQfreemem(err);
+		return NULL;
+	}
+	if (mg_db_names_host(opts)) {
+		*error = "host-name";
+		snprintf(detail, detail_size, "mailguard.dsn names a host by name and gives no hostaddr");
+		PQconninfoFree(opts);
 		return NULL;
 	}
 	for (o = opts; o->keyword != NULL; o++) {
@@ -746,6 +749,14 @@ static void mg_db_check(const char *const fields[MG_DB_NPARAMS], bool envelope, 
 		r->misconfigured = MG_G(store).state == MG_DB_STATE_MISCONFIGURED;
 		return;
 	}
+	if (!mg_pq_loaded()) {
+		char why[256];
+
+		if (!mg_pq_load(why, sizeof(why))) {
+			mg_db_fail(r, "libpq", why);
+			return;
+		}
+	}
 	conn = mg_db_ready(deadline, r);
 	if (conn == NULL) {
 		return;
@@ -925,7 +936,7 @@ const char *mg_db_state_name(void)
 
 int mg_db_libpq_version(void)
 {
-	return PQlibVersion();
+	return mg_pq_loaded() ? PQlibVersion() : 0;
 }
 
 /* Whether one element of the host list is a name (a lookup, which no
@@ -946,17 +957,14 @@ static bool mg_db_is_host_name(const char *h, size_t len)
 	return inet_pton(AF_INET, buf, addr) != 1 && inet_pton(AF_INET6, buf, addr) != 1;
 }
 
-mg_dsn_problem mg_db_dsn_check(void)
-{
-	char *err = NULL;
-	PQconninfoOption *opts = PQconninfoParse(MG_G(dsn), &err), *o;
-	const char *host = NULL, *hostaddr = NULL;
-	mg_dsn_problem problem = MG_DSN_OK;
+static bool mg_db_host_list_names_host(const char *host, const char *hostaddr);
 
-	if (opts == NULL) {
-		PQfreemem(err);
-		return MG_DSN_UNPARSABLE;
-	}
+/* The host-name rule on libpq's parse of the DSN. */
+static bool mg_db_names_host(const PQconninfoOption *opts)
+{
+	const PQconninfoOption *o;
+	const char *host = NULL, *hostaddr = NULL;
+
 	for (o = opts; o->keyword != NULL; o++) {
 		if (strcmp(o->keyword, "host") == 0) {
 			host = o->val;
@@ -964,26 +972,109 @@ mg_dsn_problem mg_db_dsn_check(void)
 			hostaddr = o->val;
 		}
 	}
-	/* libpq connects to hostaddr when it is given and looks up nothing;
-	 * otherwise every element of host that is not a socket directory or
-	 * an address is resolved with a blocking getaddrinfo(). */
-	if ((hostaddr == NULL || hostaddr[0] == '\0') && host != NULL) {
-		const char *p = host;
+	return mg_db_host_list_names_host(host, hostaddr);
+}
 
-		for (;;) {
-			size_t len = strcspn(p, ",");
+/* libpq connects to hostaddr when it is given and looks up nothing;
+ * otherwise every element of host that is not a socket directory or an
+ * address is resolved with a blocking getaddrinfo(). */
+static bool mg_db_host_list_names_host(const char *host, const char *hostaddr)
+{
+	const char *p = host;
 
-			if (mg_db_is_host_name(p, len)) {
-				problem = MG_DSN_HOST_NAME;
-				break;
+	if ((hostaddr != NULL && hostaddr[0] != '\0') || host == NULL) {
+		return false;
+	}
+	for (;;) {
+		size_t len = strcspn(p, ",");
+
+		if (mg_db_is_host_name(p, len)) {
+			return true;
+		}
+		if (p[len] == '\0') {
+			return false;
+		}
+		p += len + 1;
+	}
+}
+
+/* At startup, without libpq (the process that starts PHP must not map it,
+ * see pq.h): the keyword=value form's syntax as libpq reads it (keywords,
+ * '=', values bare or single-quoted, backslash escapes) and the host-name
+ * rule. Unknown keywords and the URI form are left to libpq's own parse at
+ * the first connection, which reports them the same way. */
+mg_dsn_problem mg_db_dsn_precheck(void)
+{
+	const char *p = MG_G(dsn);
+	char host[1024], hostaddr[256];
+	bool have_host = false;
+
+	host[0] = hostaddr[0] = '\0';
+	if (strncmp(p, "postgresql://", 13) == 0 || strncmp(p, "postgres://", 11) == 0) {
+		return MG_DSN_OK;
+	}
+	for (;;) {
+		const char *kw;
+		size_t kw_len, n = 0;
+		char *dst = NULL;
+		size_t dst_size = 0;
+
+		while (isspace((unsigned char) *p)) {
+			p++;
+		}
+		if (*p == '\0') {
+			break;
+		}
+		kw = p;
+		while (*p != '\0' && *p != '=' && !isspace((unsigned char) *p)) {
+			p++;
+		}
+		kw_len = (size_t) (p - kw);
+		while (isspace((unsigned char) *p)) {
+			p++;
+		}
+		if (*p != '=' || kw_len == 0) {
+			return MG_DSN_UNPARSABLE;
+		}
+		p++;
+		while (isspace((unsigned char) *p)) {
+			p++;
+		}
+		if (kw_len == 4 && strncmp(kw, "host", 4) == 0) {
+			dst = host;
+			dst_size = sizeof(host);
+			have_host = true;
+		} else if (kw_len == 8 && strncmp(kw, "hostaddr", 8) == 0) {
+			dst = hostaddr;
+			dst_size = sizeof(hostaddr);
+		}
+		if (*p == '\'') {
+			for (p++; *p != '\''; p++) {
+				if (*p == '\\') {
+					p++;
+				}
+				if (*p == '\0') {
+					return MG_DSN_UNPARSABLE;     /* unterminated quoted value */
+				}
+				if (dst != NULL && n + 1 < dst_size) {
+					dst[n++] = *p;
+				}
 			}
-			if (p[len] == '\0') {
-				break;
+			p++;
+		} else {
+			for (; *p != '\0' && !isspace((unsigned char) *p); p++) {
+				if (*p == '\\' && p[1] != '\0') {
+					p++;
+				}
+				if (dst != NULL && n + 1 < dst_size) {
+					dst[n++] = *p;
+				}
 			}
-			p += len + 1;
+		}
+		if (dst != NULL) {
+			dst[n] = '\0';
 		}
 	}
-	PQconninfoFree(opts);
-	return problem;
+	return have_host && mg_db_host_list_names_host(host, hostaddr) ? MG_DSN_HOST_NAME : MG_DSN_OK;
 }
 /* }}} */

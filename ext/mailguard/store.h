@@ -63,17 +63,18 @@ typedef struct {
 /* Whether mailguard.dsn names a database: mails are asked about. */
 bool mg_db_configured(void);
 
-/* libpq's version number, for phpinfo(). */
+/* libpq's version number, for phpinfo(); 0 while this process has not
+ * loaded libpq (it does so on the first mail that asks the database). */
 int mg_db_libpq_version(void);
 
-/* What is wrong with mailguard.dsn before any connection: at startup
- * (MINIT) for a warning, and before each connection. Never connects. */
+/* What is wrong with mailguard.dsn, seen without libpq: at startup (MINIT)
+ * for a warning. Each connection checks again with libpq's own parse. */
 typedef enum {
 	MG_DSN_OK,
 	MG_DSN_UNPARSABLE,      /* libpq cannot parse it */
 	MG_DSN_HOST_NAME        /* a host by name without hostaddr: a lookup no deadline bounds */
 } mg_dsn_problem;
-mg_dsn_problem mg_db_dsn_check(void);
+mg_dsn_problem mg_db_dsn_precheck(void);
 
 /* For phpinfo(): what this process last learnt, in words that name no
  * host, role or database. */

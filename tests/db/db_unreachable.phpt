@@ -26,13 +26,18 @@ foreach (mg_mails() as $eml) {
 	echo count(mg_mail_header_values($eml, 'X-PHP-Originating-Script')), ' stamp, ',
 		count(mg_mail_header_values($eml, 'X-Mailguard-Trace')), " trace\n";
 }
-echo "-- unparsable DSN\n";
-$r = mg_run("var_dump(mail('a@example.com', 's', 'b'));", ['ini' => [
-	'mailguard.dsn' => '"host=/nonexistent/mg-db_unreachable dbname=x nosuchkeyword=secret-value"', 'mailguard.fail_mode' => 'open']]);
-echo preg_replace('/ in \S+ on line \d+/', '', $r['out']);
-var_dump(strpos($r['out'] . $r['err'], 'secret-value'));
-echo $r['log'][0]['fields']['event'] ?? '-', ' ', $r['log'][0]['fields']['error'] ?? '-', "\n";
-echo $r['log'][1]['fields']['verdict'] ?? '-', ' ', $r['log'][1]['fields']['reason'] ?? '-', "\n";
+// A syntax error is reported at startup, without libpq; an unknown keyword
+// by libpq's own parse at the first mail. Either way: a misconfiguration.
+foreach (['unparsable DSN' => "host=/nonexistent/mg-db_unreachable dbname='x nosuchkeyword=secret-value",
+		'unknown keyword' => 'host=/nonexistent/mg-db_unreachable dbname=x nosuchkeyword=secret-value'] as $what => $dsn) {
+	echo "-- $what\n";
+	$r = mg_run("var_dump(mail('a@example.com', 's', 'b'));", ['ini' => [
+		'mailguard.dsn' => '"' . $dsn . '"', 'mailguard.fail_mode' => 'open']]);
+	echo preg_replace('/ in \S+ on line \d+/', '', $r['out']);
+	var_dump(strpos($r['out'] . $r['err'] . implode('', $r['log_raw']), 'secret-value'));
+	echo $r['log'][0]['fields']['event'] ?? '-', ' ', $r['log'][0]['fields']['error'] ?? '-', "\n";
+	echo $r['log'][1]['fields']['verdict'] ?? '-', ' ', $r['log'][1]['fields']['reason'] ?? '-', "\n";
+}
 ?>
 --CLEAN--
 <?php
@@ -51,6 +56,13 @@ syslog: refuse db-unavailable db=backing-off
 -- unparsable DSN
 
 Warning: mailguard: mailguard.dsn cannot be parsed; every mail is refused
+
+Warning: mail(): mailguard: mail refused: service unavailable
+bool(false)
+bool(false)
+database misconfigured
+refuse db-misconfigured
+-- unknown keyword
 
 Warning: mail(): mailguard: mail refused: service unavailable
 bool(false)
