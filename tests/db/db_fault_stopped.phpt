@@ -27,7 +27,7 @@ send('3 server stopped');
 send('4 server stopped');
 mg_db_ctl(\$db, 'start');
 send('5 server back, circuit still open');
-usleep(1200000);
+usleep(5200000);
 send('6 after retry_ms');
 PHP;
 foreach (['open', 'closed'] as $mode) {
@@ -35,7 +35,7 @@ foreach (['open', 'closed'] as $mode) {
 	$r = mg_run($code, ['argv' => [json_encode($db)], 'exts' => ['sockets', 'posix'], 'ini' => [
 		'mailguard.dsn' => mg_db_ini($db['MG_PG_DSN']), 'mailguard.account' => 'fault',
 		'mailguard.fail_mode' => $mode, 'mailguard.emergency_cap' => 2,
-		'mailguard.timeout_ms' => 300, 'mailguard.retry_ms' => 1000]]);
+		'mailguard.timeout_ms' => 300, 'mailguard.retry_ms' => 5000]]);
 	echo preg_replace('/ in \S+ on line \d+/', '', $r['out']), $r['err'];
 	// The password is in the DSN only: never in output or log.
 	foreach ([$r['out'], $r['err'], implode("\n", $r['log_raw'])] as $text) {
