@@ -469,6 +469,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_reason    text;
+    v_claimed   text;
 BEGIN
     IF p_uid IS NULL OR p_uid < 0 THEN
         RAISE EXCEPTION 'mailguard.milter_mail: p_uid must be a uid';
@@ -485,8 +486,9 @@ BEGIN
            AND l.verdict = 'accept' AND coalesce(l.via, 'php') = 'php'
            AND l.claimed_at IS NULL
            AND (milter_mail.account IS NULL OR l.account = milter_mail.account)
-        RETURNING l.account INTO account;
+        RETURNING l.account INTO v_claimed;
         IF FOUND THEN
+            account := v_claimed;
             verdict := 'claimed';
             trace := p_trace;
             RETURN;
