@@ -306,6 +306,20 @@ flush 40
 check "[db thawed] the held mail delivered once and counted once" "1|sendmail|$UA|acct_a|accept|" "$(delivered "$FROZEN_SUBJ")|$(rows "$FROZEN_SUBJ")"
 # }}}
 
+# {{{ 6b. bad input: 8-bit and a long folded header, 1500 recipients; a client gone mid-message
+RCPTS=$(seq -f 'r%g@example.test' 1500 | paste -sd, -)
+LONG=$(head -c 20000 /dev/zero | tr '\0' 'x' | fold -w 900 | sed '2,$s/^/ /')
+send mgmilter-a acct_a popen "Bcc: $RCPTS" "X-Long: $LONG" $'X-8bit: \xff\xfe caf\xc3\xa9'
+flush 60
+check "[bad input] 1501 envelope recipients counted, 8-bit subject row written" "sendmail|$UA|acct_a|accept||1501" \
+	"$(rows "$SUBJ")|$(sql -c "SELECT rcpts FROM mailguard.log WHERE subject = '$SUBJ'")"
+unshare -m -- runuser -u mgmilter-a -- bash -c 'exec 3<>/dev/tcp/127.0.0.1/$1; printf "EHLO x\r\n" >&3; sleep 0.3
+	printf "MAIL FROM:<a@x>\r\n" >&3; sleep 0.1; printf "RCPT TO:<b@y>\r\n" >&3; sleep 0.1; printf "DATA\r\n" >&3; sleep 0.1
+	printf "Subject: mgm-gone\r\nX-A: 1\r\n" >&3; sleep 0.3; exec 3>&-' sh "$PF_PORT" 2>/dev/null
+sleep 1
+check "[client gone mid-message] no row, the milter still running" "|alive" "$(rows mgm-gone)|$(kill -0 "$MILTER_PID" 2>/dev/null && echo alive)"
+# }}}
+
 # {{{ 7. the harness itself
 check "the milter is still running" "alive" "$(kill -0 "$MILTER_PID" 2>/dev/null && echo alive)"
 if grep -E 'postfix/[a-z-]+\[[0-9]+\]: (fatal|panic):' "$PF_LOG" >/dev/null; then
