@@ -8,9 +8,9 @@
 #   scripts/checkrel.sh --list    print the file list as package.xml holds it
 #
 # What ships: the top-level files below, and every file under ext/, docs/,
-# tests/, sql/ and scripts/ that git tracks or would track (untracked files
-# that .gitignore does not exclude), except .gitignore files. Roles: ext/,
-# config.m4 and Makefile.frag are src; tests/ is test; sql/ is data;
+# tests/, sql/, scripts/ and milter/ that git tracks or would track (untracked files
+# that .gitignore does not exclude), except .gitignore files. Roles: ext/, milter/,
+# config.m4 and Makefile.frag are src; tests/ and milter/tests/ are test; sql/ is data;
 # everything else is doc.
 #
 # package.xml keeps the list flat, one <file> per line with its full path,
@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 
 PKG=package.xml
 TOP_FILES="config.m4 Makefile.frag CREDITS LICENSE README.md CHANGELOG.md"
-DIRS="ext docs tests sql scripts"
+DIRS="ext docs tests sql scripts milter"
 
 die() { echo "checkrel: $*" >&2; exit 2; }
 
@@ -47,8 +47,8 @@ shipped() {
 
 role() {
 	case "$1" in
-		ext/*|config.m4|Makefile.frag) echo src ;;
-		tests/*) echo test ;;
+		tests/*|milter/tests/*) echo test ;;
+		ext/*|milter/*|config.m4|Makefile.frag) echo src ;;
 		sql/*) echo data ;;
 		*) echo doc ;;
 	esac

@@ -112,6 +112,25 @@ printf '%s\n' "$out" | grep -E '^(FAIL|#)' | head -n 40
 line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
 count "two runs at once, private temp paths" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
 
+# mailguard-milter (milter/): its parsers' unit tests and fuzzing, then
+# every client path (mail(), the sendmail command, Symfony Mailer,
+# PHPMailer, SMTP from this host) through a real Postfix with the milter,
+# as separate unprivileged users (issue 12, milter/tests/run.sh).
+out=$(make -s -C milter 2>&1)
+rc=$?
+[ $rc = 0 ] || printf '%s\n' "$out" | tail -n 20
+count "mailguard-milter builds with warnings as errors" $rc $((rc == 0)) 0
+ctest "milter parsers (ASan+UBSan)" milter
+out=$(make -s -C milter fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}" 2>&1)
+rc=$?
+printf '%s\n' "$out" | grep -vE '^[0-9]+ passed, [0-9]+ failed$' | tail -n 20
+count "milter parsers fuzzing, ${FUZZ_SECONDS:-60} s (libFuzzer)" $rc $((rc == 0)) $((rc != 0))
+out=$(bash milter/tests/run.sh 2>&1)
+rc=$?
+printf '%s\n' "$out" | grep -E '^(FAIL|#   )' | head -n 30
+line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+count "milter harness" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
+
 # A private PostgreSQL for the phpt suite (tests/db): started here as an
 # unprivileged user, with a stopped template copy that tests clone when
 # they stop or freeze a server of their own. In the run's temp dir, which

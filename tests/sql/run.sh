@@ -137,14 +137,15 @@ case_a() {
 	local out rc
 	out=$(mgdb apply 2>"$WORK/a.err"); rc=$?
 	expect "second apply exits 0" 0 "$rc"
-	expect "second apply applies nothing" "schema at version 3 (0 applied now)" "$out"
+	expect "second apply applies nothing" "schema at version 4 (0 applied now)" "$out"
 	expect "second apply: nothing on stderr" "" "$(cat "$WORK/a.err")"
 	out=$(mgdb status 2>&1); rc=$?
-	expect "status: exit 0, version 3, no pending" "0|applied: 1 2 3|0" \
+	expect "status: exit 0, version 4, no pending" "0|applied: 1 2 3 4|0" \
 		"$rc|$(head -n 1 <<<"$out" | sed 's/ *$//')|$(grep -c pending <<<"$out")"
 	expect "schema_version has a row per migration" "1|quota
 2|envelope_sender
-3|client_rows_deadline" "$(adm -c 'SELECT version, name FROM mailguard.schema_version ORDER BY 1')"
+3|client_rows_deadline
+4|milter" "$(adm -c 'SELECT version, name FROM mailguard.schema_version ORDER BY 1')"
 
 	# A fresh database: not installed, then every migration, then none.
 	adm -c "CREATE DATABASE mg_fresh"
@@ -154,13 +155,14 @@ case_a() {
 	expect "first apply on a fresh database" "0|applied 0001_quota
 applied 0002_envelope_sender
 applied 0003_client_rows_deadline
-schema at version 3 (3 applied now)" "$rc|$out"
+applied 0004_milter
+schema at version 4 (4 applied now)" "$rc|$out"
 	out=$(DBNAME=mg_fresh mgdb apply 2>/dev/null); rc=$?
-	expect "second apply on a fresh database" "0|schema at version 3 (0 applied now)" "$rc|$out"
+	expect "second apply on a fresh database" "0|schema at version 4 (0 applied now)" "$rc|$out"
 	out=$(DBNAME=mg_fresh mgdb status 2>&1); rc=$?
-	expect "status on the fresh database" "0|applied: 1 2 3|0" \
+	expect "status on the fresh database" "0|applied: 1 2 3 4|0" \
 		"$rc|$(head -n 1 <<<"$out" | sed 's/ *$//')|$(grep -c pending <<<"$out")"
-	expect "fresh: schema_version" "3" "$(adm_db mg_fresh -c 'SELECT count(*) FROM mailguard.schema_version')"
+	expect "fresh: schema_version" "4" "$(adm_db mg_fresh -c 'SELECT count(*) FROM mailguard.schema_version')"
 	expect "fresh: this month and 3 ahead" "5" \
 		"$(adm_db mg_fresh -c "SELECT count(*) FROM pg_inherits WHERE inhparent = 'mailguard.log'::regclass")"
 	adm -c "DROP DATABASE mg_fresh"
@@ -179,8 +181,9 @@ schema at version 3 (3 applied now)" "$rc|$out"
 	t=$(psql -X -q -At -v ON_ERROR_STOP=1 "${MG_PG_DSN/dbname=$MG_PG_DB/dbname=mg_upgrade}" \
 		-c "SELECT trace FROM mailguard.mail(p_account => 'acct_a_up', p_rcpts => 1)")
 	out=$(DBNAME=mg_upgrade mgdb apply 2>&1); rc=$?
-	expect "upgrade: 0003 applied" "0|applied 0003_client_rows_deadline
-schema at version 3 (1 applied now)" "$rc|$out"
+	expect "upgrade: 0003 and 0004 applied" "0|applied 0003_client_rows_deadline
+applied 0004_milter
+schema at version 4 (2 applied now)" "$rc|$out"
 	expect "upgrade: one mail() with p_deadline, SECURITY DEFINER, pinned search_path, owner, EXECUTE for clients only" \
 		"mailguard.mail(text,integer,text,integer,integer,text,integer,text,text,text,text,integer,text,text,text,text,text,text,uuid,text,timestamp with time zone)|t|{\"search_path=pg_catalog, pg_temp\"}|mailguard_owner|t|f" \
 		"$(adm_db mg_upgrade -c "SELECT p.oid::regprocedure, prosecdef, proconfig, proowner::regrole,

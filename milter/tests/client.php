@@ -1,0 +1,94 @@
+<?php
+// One mail, the way a customer's code sends it (milter/tests/run.sh runs
+// this as a test user, in a mount namespace where /usr/sbin/sendmail
+// talks to the private Postfix):
+//
+//   php client.php METHOD SUBJECT TO [SMTP_PORT] [EXTRA_HEADER...]
+//
+// METHOD: mail (PHP's mail(): the extension asks first and stamps it),
+// popen (popen('/usr/sbin/sendmail -t -i')), native (Symfony Mailer
+// native://default), sendmail (Symfony sendmail://default, i.e.
+// /usr/sbin/sendmail -bs), phpmailer (PHPMailer isSendmail()), smtp
+// (Symfony smtp://127.0.0.1:SMTP_PORT), phpmailer-smtp (PHPMailer
+// isSMTP()). EXTRA_HEADER: "Name: value" lines added to the message.
+// Prints "ok" or "error: <what the library said>" on stdout; exit 0 either way.
+
+[$method, $subject, $to] = array_slice($argv, 1, 3);
+$port = (int) ($argv[4] ?? 0);
+$extra = array_slice($argv, 5);
+$from = 'sender@example.test';
+$body = "test body for $subject\n";
+
+function symfony(string $dsn, string $from, string $to, string $subject, string $body, array $extra): void
+{
+	require_once '/usr/share/php/Symfony/Component/Mailer/autoload.php';
+	$email = (new Symfony\Component\Mime\Email())->from($from)->to($to)->subject($subject)->text($body);
+	foreach ($extra as $h) {
+		[$n, $v] = explode(':', $h, 2);
+		$email->getHeaders()->addTextHeader($n, ltrim($v));
+	}
+	$mailer = new Symfony\Component\Mailer\Mailer(Symfony\Component\Mailer\Transport::fromDsn($dsn));
+	$mailer->send($email);
+}
+
+function phpmailer(bool $smtp, int $port, string $from, string $to, string $subject, string $body, array $extra): void
+{
+	require_once '/usr/share/php/libphp-phpmailer/autoload.php';
+	$m = new PHPMailer\PHPMailer\PHPMailer(true);
+	if ($smtp) {
+		$m->isSMTP();
+		$m->Host = '127.0.0.1';
+		$m->Port = $port;
+		$m->SMTPAutoTLS = false;
+	} else {
+		$m->isSendmail();
+	}
+	$m->setFrom($from);
+	$m->addAddress($to);
+	$m->Subject = $subject;
+	$m->Body = $body;
+	foreach ($extra as $h) {
+		[$n, $v] = explode(':', $h, 2);
+		$m->addCustomHeader($n, ltrim($v));
+	}
+	$m->send();
+}
+
+try {
+	switch ($method) {
+	case 'mail':
+		$ok = mail($to, $subject, $body, implode("\r\n", array_merge(["From: $from"], $extra)));
+		if (!$ok) {
+			throw new RuntimeException('mail() returned false: ' . (error_get_last()['message'] ?? ''));
+		}
+		break;
+	case 'popen':
+		$p = popen('/usr/sbin/sendmail -t -i', 'w');
+		fwrite($p, "From: $from\nTo: $to\nSubject: $subject\n" . implode('', array_map(fn($h) => "$h\n", $extra)) . "\n$body");
+		$rc = pclose($p);
+		if ($rc !== 0) {
+			throw new RuntimeException("sendmail exited $rc");
+		}
+		break;
+	case 'native':
+		symfony('native://default', $from, $to, $subject, $body, $extra);
+		break;
+	case 'sendmail':
+		symfony('sendmail://default', $from, $to, $subject, $body, $extra);
+		break;
+	case 'smtp':
+		symfony("smtp://127.0.0.1:$port?verify_peer=0&auto_tls=false", $from, $to, $subject, $body, $extra);
+		break;
+	case 'phpmailer':
+		phpmailer(false, 0, $from, $to, $subject, $body, $extra);
+		break;
+	case 'phpmailer-smtp':
+		phpmailer(true, $port, $from, $to, $subject, $body, $extra);
+		break;
+	default:
+		throw new InvalidArgumentException("unknown method $method");
+	}
+	echo "ok\n";
+} catch (Throwable $e) {
+	echo 'error: ', str_replace("\n", ' ', $e->getMessage()), "\n";
+}

@@ -1,0 +1,339 @@
+#!/usr/bin/env bash
+# The milter harness (issue 12): mailguard-milter between a private Postfix
+# (tests/postfix/lib.sh) and a private PostgreSQL (scripts/pg.sh), with PHP
+# CLI clients running as separate unprivileged users, sending the ways real
+# code does: mail() (the extension loaded), popen() of sendmail -t -i,
+# Symfony Mailer native://, sendmail:// (-bs) and smtp://, PHPMailer
+# isSendmail() and isSMTP(). Checks what the database logged and counted,
+# and what Postfix delivered:
+#   - every untraced client path: counted once, logged with its via and
+#     uid, delivered with a fresh trace and the origin header;
+#   - mail(): counted once by the extension, its trace claimed by the
+#     milter, no second row;
+#   - a trace copied into a second message is counted; a brought origin
+#     header is replaced;
+#   - over quota / blocked / unmapped uid: refused (5.7.1), not delivered;
+#   - root (outside the customer ranges) passes;
+#   - the database stopped: SMTP gets a 4xx within the deadline, sendmail
+#     mail stays queued, and is delivered (once) when it is back; frozen
+#     (SIGSTOP): the same, within the deadline.
+#
+#   bash milter/tests/run.sh
+#
+# Run as root, after `source scripts/lib.sh && mg_install_deps && mg_build`
+# and `make -C milter`. Prints `ok - ...`/`FAIL - ...` per check, then
+# `N passed, N failed`; exit status non-zero on failure. Everything lives
+# in ${TMPDIR:-/tmp}/mg-milter.XXXXXX, removed at the end
+# (MG_MILTER_KEEP=1 keeps it). No fixed ports. Each client runs as its test
+# user in a mount namespace of its own where /etc/postfix is the private
+# instance's config directory, so that the plain /usr/sbin/sendmail the
+# libraries run talks to the private instance (DESIGN §8).
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+PHP=${MG_PHP:-php8.2}
+SO=${MG_SO:-$ROOT/modules/mailguard.so}
+MILTER=${MG_MILTER:-$ROOT/milter/mailguard-milter}
+DEADLINE_MS=300
+
+passed=0
+failed=0
+ok() { echo "ok - $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
+check() { # description expected actual
+	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1"; printf '#   expected: %s\n#   got:      %s\n' "$2" "$3" | head -n 20; fi
+}
+die() {
+	fail "setup: $1"
+	[ -n "${2:-}" ] && [ -f "$2" ] && tail -n 30 "$2" | sed 's/^/#   /'
+	echo "$passed passed, $failed failed"
+	exit 1
+}
+
+[ "$(id -u)" = 0 ] || { echo "milter/tests/run.sh: run as root" >&2; exit 2; }
+export PATH="/usr/lib/postgresql/15/bin:/usr/sbin:/sbin:$PATH"
+for cmd in "$PHP" postfix postqueue sendmail psql runuser useradd unshare; do
+	command -v "$cmd" >/dev/null 2>&1 || die "$cmd not found (source scripts/lib.sh && mg_install_deps)"
+done
+[ -f "$SO" ] || die "$SO not found (source scripts/lib.sh && mg_build)"
+[ -x "$MILTER" ] || die "$MILTER not found (make -C milter)"
+[ -f /usr/share/php/Symfony/Component/Mailer/autoload.php ] || die "php-symfony-mailer not installed"
+[ -f /usr/share/php/libphp-phpmailer/autoload.php ] || die "libphp-phpmailer not installed"
+
+T0=$(date +%s%N)
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# {{{ temp dir, cleanup
+RUN=$(mktemp -d "${TMPDIR:-/tmp}/mg-milter.XXXXXX") || die "mktemp failed"
+chmod 0711 "$RUN"
+PGDIR=$RUN/pg
+PG_JOB=""
+MILTER_PID=""
+. "$ROOT/tests/postfix/lib.sh"
+cleanup() {
+	[ -n "$MILTER_PID" ] && kill "$MILTER_PID" 2>/dev/null && wait "$MILTER_PID" 2>/dev/null
+	pf_stop
+	[ -n "$PG_JOB" ] && wait "$PG_JOB" 2>/dev/null
+	[ -d "$PGDIR" ] && bash "$ROOT/scripts/pg.sh" destroy "$PGDIR" >/dev/null 2>&1
+	if [ -n "${MG_MILTER_KEEP:-}" ]; then echo "# kept $RUN" >&2; else rm -rf -- "$RUN"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+# }}}
+
+# {{{ users: a (no limits), b (2 messages an hour), c (blocked), d (a
+# customer uid without a mapping)
+ensure_user() {
+	id -u "$1" >/dev/null 2>&1 && return 0
+	useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$1" 2>/dev/null
+	id -u "$1" >/dev/null 2>&1
+}
+for u in a b c d; do
+	ensure_user "mgmilter-$u" || die "cannot create user mgmilter-$u"
+done
+UA=$(id -u mgmilter-a) UB=$(id -u mgmilter-b) UC=$(id -u mgmilter-c) UD=$(id -u mgmilter-d)
+# }}}
+
+# {{{ PostgreSQL, Postfix with the milter, the milter
+nice -n 10 bash "$ROOT/scripts/pg.sh" start "$PGDIR" >"$RUN/pg.env" 2>"$RUN/pg-start.log" &
+PG_JOB=$!
+mkdir -p "$RUN/milter"
+chown postfix: "$RUN/milter"
+chmod 0750 "$RUN/milter"
+SOCK=$RUN/milter/milter.sock
+PF_MAIN_EXTRA="# mailguard-milter (docs/install.md)
+smtpd_milters = unix:$SOCK
+non_smtpd_milters = unix:$SOCK
+milter_default_action = tempfail
+milter_connect_macros = j {daemon_name} {daemon_addr} {daemon_port} v _
+smtpd_forbid_unauth_pipelining = yes"
+pf_start "$RUN/pf" 2>"$RUN/pf-start.log" || die "the private Postfix did not start" "$RUN/pf-start.log"
+wait "$PG_JOB" || { PG_JOB=""; die "scripts/pg.sh start failed" "$RUN/pg-start.log"; }
+PG_JOB=""
+. "$RUN/pg.env"
+sql() { bash "$ROOT/scripts/pg.sh" psql "$PGDIR" -q -At "$@"; }
+mgdb() { PGHOST=$MG_PG_HOST PGPORT=$MG_PG_PORT PGUSER=postgres PGDATABASE=$MG_PG_DB "$ROOT/sql/mailguard-db" "$@"; }
+{
+	sql -c "INSERT INTO mailguard.accounts (name) VALUES ('acct_a')" \
+		-c "INSERT INTO mailguard.accounts (name, msgs_hour) VALUES ('acct_b', 2)" \
+		-c "INSERT INTO mailguard.accounts (name, blocked, blocked_reason) VALUES ('acct_c', true, 'spam')"
+	# peer authentication: the milter runs as postfix, its role is postfix
+	mgdb add-milter postfix
+	mgdb map-uid "$UA" acct_a
+	mgdb map-uid "$UB" acct_b
+	mgdb map-uid "$UC" acct_c
+} >"$RUN/db-setup.log" 2>&1 || die "database setup failed" "$RUN/db-setup.log"
+
+cat >"$RUN/milter.conf" <<EOF
+# written by milter/tests/run.sh
+dsn = host=$MG_PG_HOST port=$MG_PG_PORT dbname=$MG_PG_DB user=postfix
+socket = unix:$SOCK
+user = postfix
+customer_uids = $UA,$UB,$UC,$UD
+fail_mode = tempfail
+deadline_ms = $DEADLINE_MS
+retry_ms = 100
+queue_directory = $PF_QUEUE
+log = stderr
+EOF
+chmod 0600 "$RUN/milter.conf"
+start_milter() {
+	"$MILTER" -c "$RUN/milter.conf" 2>>"$RUN/milter.log" &
+	MILTER_PID=$!
+	local i
+	for i in $(seq 100); do [ -S "$SOCK" ] && return 0; sleep 0.05; done
+	return 1
+}
+start_milter || die "mailguard-milter did not start" "$RUN/milter.log"
+# }}}
+
+# {{{ clients
+# as USER: php with the extension (account ACCOUNT) in a mount namespace
+# whose /etc/postfix is the private instance's.
+php_as() {
+	local user=$1 account=$2; shift 2
+	unshare -m -- sh -c 'mount --bind "$1" /etc/postfix && shift && exec "$@"' sh "$PF_CONF" \
+		runuser -u "$user" -- "$PHP" -d extension="$SO" \
+			-d "mailguard.dsn=\"$MG_PG_DSN\"" -d mailguard.account="$account" \
+			-d mailguard.fail_mode=closed -d mailguard.timeout_ms=5000 \
+			-d "mailguard.syslog_socket=\"$RUN/ext-log.sock\"" \
+			-d display_errors=stderr -d error_reporting=E_ALL \
+			"$HERE/client.php" "$@"
+}
+N=0
+# send USER ACCOUNT METHOD [EXTRA_HEADER...]: one mail with a unique
+# subject; sets SUBJ and OUT (what the client printed)
+send() {
+	local user=$1 account=$2 method=$3; shift 3
+	N=$((N + 1))
+	SUBJ="mgm-$N-$method-$user"
+	OUT=$(php_as "$user" "$account" "$method" "$SUBJ" "rcpt$N@example.test" "$PF_PORT" "$@" 2>"$RUN/client-$N.err")
+	echo "$N $user $method: $OUT" >>"$RUN/clients.log"
+}
+# how many delivered messages have Subject: S in their own header section
+delivered() {
+	local f n=0
+	for f in $(pf_delivered); do
+		sed '/^$/q' "$f" | grep -qxF "Subject: $1" && n=$((n + 1))
+	done
+	echo $n
+}
+delivered_file() {
+	local f
+	for f in $(pf_delivered); do
+		sed '/^$/q' "$f" | grep -qxF "Subject: $1" && { echo "$f"; return; }
+	done
+}
+hdr() { sed '/^$/q' "$1" | grep -i "^$2:" | sed 's/^[^:]*: *//'; }
+rows() { sql -c "SELECT coalesce(via,'php') || '|' || coalesce(uid::text,'') || '|' || coalesce(account,'') || '|' || verdict || '|' || coalesce(reason,'') FROM mailguard.log WHERE subject = '$1' ORDER BY id"; }
+counted() { sql -c "SELECT hour_msgs FROM mailguard.counters WHERE account = '$1'"; }
+# kick pickup (it wakes every 60 s on its own) and wait for an empty queue
+flush() {
+	postkick -c "$PF_CONF" public pickup W 2>/dev/null
+	pf_wait_idle "${1:-20}" 2>"$RUN/wait.log"
+}
+# }}}
+
+# {{{ 1. each untraced path: counted once, logged with via and uid, delivered with trace and origin
+for m in popen native sendmail phpmailer smtp phpmailer-smtp; do
+	before=$(counted acct_a)
+	send mgmilter-a acct_a "$m"
+	flush
+	case $m in smtp|phpmailer-smtp) via=smtp ;; *) via=sendmail ;; esac
+	check "[$m] the client succeeded" "ok" "$OUT"
+	check "[$m] one log row: via=$via, uid=$UA, account acct_a, accepted" "$via|$UA|acct_a|accept|" "$(rows "$SUBJ")"
+	check "[$m] counted once" "$((before + 1))" "$(counted acct_a)"
+	check "[$m] delivered once" 1 "$(delivered "$SUBJ")"
+	f=$(delivered_file "$SUBJ")
+	trace=$(sql -c "SELECT trace FROM mailguard.log WHERE subject = '$SUBJ'")
+	check "[$m] delivered with the row's trace, one X-Mailguard-Trace" "$trace" "$([ -n "$f" ] && hdr "$f" X-Mailguard-Trace)"
+	check "[$m] delivered with one origin header naming uid and path" "uid=$UA; via=$via" "$([ -n "$f" ] && hdr "$f" X-Mailguard-Origin)"
+done
+# }}}
+
+# {{{ 2. mail() through the extension: counted by the extension only, trace claimed
+before=$(counted acct_a)
+send mgmilter-a acct_a mail
+flush
+check "[mail] mail() returned true" "ok" "$OUT"
+check "[mail] one log row, the extension's (via php), none from the milter" "php||acct_a|accept|" "$(rows "$SUBJ" | sed -E 's/^php\|[0-9]*\|/php||/')"
+check "[mail] counted once" "$((before + 1))" "$(counted acct_a)"
+check "[mail] the milter claimed the trace" "t" "$(sql -c "SELECT claimed_at IS NOT NULL FROM mailguard.log WHERE subject = '$SUBJ'")"
+f=$(delivered_file "$SUBJ")
+MAILTRACE=$(sql -c "SELECT trace FROM mailguard.log WHERE subject = '$SUBJ'")
+check "[mail] delivered once, with the extension's trace" "1|$MAILTRACE" "$(delivered "$SUBJ")|$([ -n "$f" ] && hdr "$f" X-Mailguard-Trace)"
+check "[mail] origin header: uid and path" "uid=$UA; via=sendmail" "$([ -n "$f" ] && hdr "$f" X-Mailguard-Origin)"
+# }}}
+
+# {{{ 3. a trace copied into a second message is counted; a brought origin header is replaced
+before=$(counted acct_a)
+send mgmilter-a acct_a popen "X-Mailguard-Trace: $MAILTRACE" "X-Mailguard-Origin: uid=0; via=forged"
+flush
+check "[reused trace] counted as untraced: a row via sendmail" "sendmail|$UA|acct_a|accept|" "$(rows "$SUBJ")"
+check "[reused trace] counted once" "$((before + 1))" "$(counted acct_a)"
+f=$(delivered_file "$SUBJ")
+newtrace=$(sql -c "SELECT trace FROM mailguard.log WHERE subject = '$SUBJ'")
+check "[reused trace] the copied trace replaced by the new one" "$newtrace" "$([ -n "$f" ] && hdr "$f" X-Mailguard-Trace)"
+check "[brought origin] replaced by the milter's" "uid=$UA; via=sendmail" "$([ -n "$f" ] && hdr "$f" X-Mailguard-Origin)"
+send mgmilter-a acct_a smtp "X-Mailguard-Trace: 00000000-0000-4000-8000-000000000000" "X-Mailguard-Origin: uid=$UB; via=sendmail"
+flush
+f=$(delivered_file "$SUBJ")
+check "[forged trace, smtp] counted; forged trace and origin replaced" "smtp|$UA|acct_a|accept||uid=$UA; via=smtp|1" \
+	"$(rows "$SUBJ")|$([ -n "$f" ] && hdr "$f" X-Mailguard-Origin)|$([ -n "$f" ] && hdr "$f" X-Mailguard-Trace | grep -vc '^00000000-')"
+# }}}
+
+# {{{ 4. refusals: over quota, blocked, unmapped uid
+for m in popen smtp; do
+	send mgmilter-b acct_b "$m"
+	flush
+done
+send mgmilter-b acct_b smtp
+SMTPOUT=$OUT
+send mgmilter-b acct_b popen
+flush
+check "[over quota] two accepted, then refused: smtp, popen" "accept|accept|refuse|refuse" \
+	"$(sql -c "SELECT string_agg(verdict, '|' ORDER BY id) FROM mailguard.log WHERE account = 'acct_b'")"
+check "[over quota] the smtp client saw 5.7.1 and the reason" "1" "$(grep -c '5.7.1 mailguard: over quota' <<<"$SMTPOUT")"
+check "[over quota] the refused sendmail mail not delivered" "0" "$(delivered "$SUBJ")"
+check "[over quota] counted 2, the limit" "2" "$(counted acct_b)"
+send mgmilter-c acct_c smtp
+check "[blocked] smtp refused with 5.7.1" "1" "$(grep -c '5.7.1 mailguard: account blocked' <<<"$OUT")"
+send mgmilter-c acct_c popen
+flush
+check "[blocked] sendmail path: logged refuse blocked, not delivered" "sendmail|$UC|acct_c|refuse|blocked:spam|0" "$(rows "$SUBJ")|$(delivered "$SUBJ")"
+send mgmilter-d acct_a popen
+flush
+check "[unmapped uid] refused unknown-uid, not delivered" "sendmail|$UD||refuse|unknown-uid|0" "$(rows "$SUBJ")|$(delivered "$SUBJ")"
+# }}}
+
+# {{{ 5. root is outside the customer ranges: passes, not counted
+N=$((N + 1))
+SUBJ="mgm-$N-root"
+printf 'From: root@example.test\nTo: r@example.test\nSubject: %s\n\nbody\n' "$SUBJ" | $PF_SENDMAIL
+flush
+check "[root] delivered, no row" "1|" "$(delivered "$SUBJ")|$(rows "$SUBJ")"
+# }}}
+
+# {{{ 6. database down: tempfail within the deadline, delivered once it is back
+last_ms() { grep 'reason=db-unavailable' "$RUN/milter.log" | tail -n 1 | sed -E 's/.* ms=([0-9]+).*/\1/'; }
+bash "$ROOT/scripts/pg.sh" stop "$PGDIR" 2>/dev/null
+send mgmilter-a acct_a smtp
+check "[db stopped] the smtp client got 451 4.3.0" "1" "$(grep -c '451 4.3.0' <<<"$OUT")"
+send mgmilter-a acct_a popen
+DOWN_SUBJ=$SUBJ
+postkick -c "$PF_CONF" public pickup W 2>/dev/null
+sleep 1
+check "[db stopped] the sendmail mail is held, not delivered" "0" "$(delivered "$DOWN_SUBJ")"
+bash "$ROOT/scripts/pg.sh" start "$PGDIR" >/dev/null 2>&1
+flush 40
+check "[db back] the held mail delivered once and counted once" "1|sendmail|$UA|acct_a|accept|" "$(delivered "$DOWN_SUBJ")|$(rows "$DOWN_SUBJ")"
+# frozen: SIGSTOP the server and its backends
+PGPID=$(head -n 1 "$PGDIR/data/postmaster.pid")
+kill -STOP "$PGPID"; pkill -STOP -P "$PGPID"
+send mgmilter-a acct_a smtp
+FROZEN_OUT=$OUT
+FROZEN_MS=$(last_ms)
+send mgmilter-a acct_a popen
+FROZEN_SUBJ=$SUBJ
+postkick -c "$PF_CONF" public pickup W 2>/dev/null
+sleep 1
+pkill -CONT -P "$PGPID"; kill -CONT "$PGPID"
+check "[db frozen] the smtp client got 451 4.3.0" "1" "$(grep -c '451 4.3.0' <<<"$FROZEN_OUT")"
+check "[db frozen] the milter answered within the deadline ($DEADLINE_MS ms + 100)" "yes" \
+	"$([ "${FROZEN_MS:-99999}" -le $((DEADLINE_MS + 100)) ] && echo yes || echo "no (${FROZEN_MS:-none} ms)")"
+flush 40
+check "[db thawed] the held mail delivered once and counted once" "1|sendmail|$UA|acct_a|accept|" "$(delivered "$FROZEN_SUBJ")|$(rows "$FROZEN_SUBJ")"
+# }}}
+
+# {{{ 6b. bad input: 8-bit and a long folded header, 1500 recipients; a client gone mid-message
+RCPTS=$(seq -f 'r%g@example.test' 1500 | paste -sd, -)
+LONG=$(head -c 20000 /dev/zero | tr '\0' 'x' | fold -w 900 | sed '2,$s/^/ /')
+send mgmilter-a acct_a popen "Bcc: $RCPTS" "X-Long: $LONG" $'X-8bit: \xff\xfe caf\xc3\xa9'
+flush 60
+check "[bad input] 1501 envelope recipients counted, 8-bit subject row written" "sendmail|$UA|acct_a|accept||1501" \
+	"$(rows "$SUBJ")|$(sql -c "SELECT rcpts FROM mailguard.log WHERE subject = '$SUBJ'")"
+unshare -m -- runuser -u mgmilter-a -- bash -c 'exec 3<>/dev/tcp/127.0.0.1/$1; printf "EHLO x\r\n" >&3; sleep 0.3
+	printf "MAIL FROM:<a@x>\r\n" >&3; sleep 0.1; printf "RCPT TO:<b@y>\r\n" >&3; sleep 0.1; printf "DATA\r\n" >&3; sleep 0.1
+	printf "Subject: mgm-gone\r\nX-A: 1\r\n" >&3; sleep 0.3; exec 3>&-' sh "$PF_PORT" 2>/dev/null
+sleep 1
+check "[client gone mid-message] no row, the milter still running" "|alive" "$(rows mgm-gone)|$(kill -0 "$MILTER_PID" 2>/dev/null && echo alive)"
+# }}}
+
+# {{{ 7. the harness itself
+check "the milter is still running" "alive" "$(kill -0 "$MILTER_PID" 2>/dev/null && echo alive)"
+if grep -E 'postfix/[a-z-]+\[[0-9]+\]: (fatal|panic):' "$PF_LOG" >/dev/null; then
+	fail "no fatal error or panic of a Postfix daemon"
+	grep -E ': (fatal|panic):' "$PF_LOG" | head -n 10 | sed 's/^/#   /'
+else
+	ok "no fatal error or panic of a Postfix daemon"
+fi
+# }}}
+
+if [ "$failed" != 0 ]; then
+	echo "# clients:"; sed 's/^/#   /' "$RUN/clients.log" | tail -n 40
+	echo "# milter log:"; tail -n 40 "$RUN/milter.log" | sed 's/^/#   /'
+fi
+echo "# $(( ($(date +%s%N) - T0) / 1000000 )) ms, in $RUN"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
