@@ -73,7 +73,9 @@ static int mgm_qf_record(const unsigned char *buf, size_t len, size_t *pos, int 
 
 static int mgm_qf_append(char *out, size_t size, size_t *o, const unsigned char *d, size_t n)
 {
-	if (n >= size - *o) {
+	/* Postfix never writes a NUL into its own Received header: a header
+	 * that has one is not the one it wrote (and would cut the string). */
+	if (n >= size - *o || memchr(d, '\0', n) != NULL) {
 		return -1;
 	}
 	memcpy(out + *o, d, n);
