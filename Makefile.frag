@@ -22,3 +22,19 @@ TMPDIR := $(MG_TEST_TMP)
 export MG_TEST_TMP TMPDIR
 endif
 endif
+
+# `make install-admin`: the operator's command from a source tree (pecl
+# installs it from package.xml instead: role script, in pear's bin_dir).
+# Not part of `make install`, which pecl runs and whose files it copies
+# without their execute bit. MAILGUARD_PREFIX=/usr/local by default.
+MAILGUARD_PREFIX ?= /usr/local
+install-admin:
+	@set -e; share=$(INSTALL_ROOT)$(MAILGUARD_PREFIX)/share/mailguard; \
+	mkdir -p $(INSTALL_ROOT)$(MAILGUARD_PREFIX)/bin $$share/admin/lib $$share/sql/migrations; \
+	sed 's|@data_dir@|$(MAILGUARD_PREFIX)/share|' $(srcdir)/admin/mailguard >$(INSTALL_ROOT)$(MAILGUARD_PREFIX)/bin/mailguard; \
+	chmod 755 $(INSTALL_ROOT)$(MAILGUARD_PREFIX)/bin/mailguard; \
+	cp $(srcdir)/admin/lib/*.php $$share/admin/lib/; \
+	sed 's|/usr/bin/mailguard|$(MAILGUARD_PREFIX)/bin/mailguard|' $(srcdir)/admin/mailguard-watch.service >$$share/admin/mailguard-watch.service; \
+	cp $(srcdir)/sql/mailguard-db $$share/sql/; chmod 755 $$share/sql/mailguard-db; \
+	cp $(srcdir)/sql/migrations/*.sql $$share/sql/migrations/; \
+	echo "installed $(MAILGUARD_PREFIX)/bin/mailguard, its lib and sql/ in $(MAILGUARD_PREFIX)/share/mailguard"

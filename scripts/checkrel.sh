@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 
 PKG=package.xml
 TOP_FILES="config.m4 Makefile.frag CREDITS LICENSE README.md CHANGELOG.md"
-DIRS="ext docs tests sql scripts milter"
+DIRS="ext docs tests sql scripts milter admin"
 
 die() { echo "checkrel: $*" >&2; exit 2; }
 
@@ -49,7 +49,8 @@ role() {
 	case "$1" in
 		tests/*|milter/tests/*) echo test ;;
 		ext/*|milter/*|config.m4|Makefile.frag) echo src ;;
-		sql/*) echo data ;;
+		admin/mailguard) echo script ;;
+		sql/*|admin/*) echo data ;;
 		*) echo doc ;;
 	esac
 }
@@ -61,13 +62,17 @@ expected() {
 		case "$f" in
 			*[\&\<\>\"\']*) die "file name needs XML escaping, rename it: $f" ;;
 		esac
-		printf '   <file name="%s" role="%s"/>\n' "$f" "$(role "$f")"
+		if [ "$(role "$f")" = script ]; then
+			printf '   <file name="%s" role="script"><tasks:replace from="@data_dir@" to="data_dir" type="pear-config"/></file>\n' "$f"
+		else
+			printf '   <file name="%s" role="%s"/>\n' "$f" "$(role "$f")"
+		fi
 	done
 }
 
 # "name role" for every <file> in package.xml.
 listed() {
-	sed -nE 's/^[[:space:]]*<file name="([^"]+)" role="([^"]+)"[[:space:]]*\/>.*/\1 \2/p' "$PKG" | LC_ALL=C sort
+	sed -nE 's/^[[:space:]]*<file name="([^"]+)" role="([^"]+)"[[:space:]]*(\/>|><tasks:replace [^>]*\/><\/file>).*/\1 \2/p' "$PKG" | LC_ALL=C sort
 }
 
 case "${1:-}" in
@@ -98,7 +103,7 @@ case "${1:-}" in
 esac
 
 problems=0
-want=$(expected | sed -nE 's/^ *<file name="([^"]+)" role="([^"]+)"\/>$/\1 \2/p')
+want=$(expected | sed -nE 's/^ *<file name="([^"]+)" role="([^"]+)"(\/>|><tasks:replace [^>]*\/><\/file>)$/\1 \2/p')
 have=$(listed)
 
 # Shipped files missing from package.xml, or listed with another role.

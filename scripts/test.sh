@@ -76,6 +76,15 @@ printf '%s\n' "$out" | grep -E '^not ok' | head -n 20
 line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
 count "SQL schema and policy function" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
 
+# The operator's command admin/mailguard: every subcommand and its bad
+# input against a cluster of its own, the HTML report in headless
+# Chromium, the commands docs/ shows (tests/admin/run.sh).
+out=$(bash tests/admin/run.sh 2>&1)
+rc=$?
+printf '%s\n' "$out" | grep -E '^(FAIL|#)' | head -n 30
+line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+count "mailguard command" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
+
 # mailguard under a real php-fpm master, as root, with two pools as two
 # users and peer authentication: what a customer's script can read or
 # change of mailguard's settings and secrets (tests/fpm/README.md).

@@ -13,7 +13,7 @@
 extern zend_module_entry mailguard_module_entry;
 #define phpext_mailguard_ptr &mailguard_module_entry
 
-#define PHP_MAILGUARD_VERSION "0.2.0"
+#define PHP_MAILGUARD_VERSION "0.3.0"
 
 /* The header every accepted mail carries, in PHP core's own format. */
 #define MG_STAMP_HEADER "X-PHP-Originating-Script"
