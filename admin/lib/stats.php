@@ -237,6 +237,12 @@ function mg_cmd_log(MgContext $ctx, ?string $sub, array $pos, array $opts): int
     $fparams = $params;
     $fparams[0] = '1 day';
     $since = $db->value('SELECT now()');
+    // Rows already there when following starts are not new, also those
+    // --limit left out: only what commits from now on is printed.
+    foreach ($db->query("SELECT id FROM mailguard.log WHERE $where
+            AND ts >= \$$n::timestamptz - interval '10 seconds'", array_merge($fparams, [$since])) as $r) {
+        $seen[$r['id']] = true;
+    }
     for (;;) {
         sleep($interval);
         $new = $db->query('SELECT ' . MG_LOG_COLS . " FROM mailguard.log WHERE $where
