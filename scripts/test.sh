@@ -51,14 +51,29 @@ rc=$?
 count "package.xml lists every shipped file" $rc $((rc == 0)) 0
 
 # Standalone C programs that end in "N passed, N failed".
+# Adds a run whose output ends in "N passed, N failed": label, exit
+# status, output.
+tally() {
+	local line
+	line=$(printf '%s\n' "$3" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+	count "$1" "$2" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
+}
 ctest() {
 	local label=$1 dir=$2 out
 	out=$(make -s -C "$dir" check 2>&1)
 	local rc=$?
 	printf '%s\n' "$out" | grep -vE '^[0-9]+ passed, [0-9]+ failed$' | tail -n 20
-	local line
-	line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
-	count "$label" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
+	tally "$label" $rc "$out"
+}
+# A harness script: label, the output lines worth showing (grep -E), the
+# command.
+harness() {
+	local label=$1 show=$2 out rc
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | grep -E "$show" | head -n 30
+	tally "$label" $rc "$out"
 }
 ctest "header scanner cases (ASan+UBSan)" tests/scanner
 ctest "syslog writer (ASan+UBSan)" tests/log
@@ -70,56 +85,32 @@ ctest "header scanner fuzzing, ${FUZZ_SECONDS:-60} s (libFuzzer)" tests/fuzz
 
 # The schema, the client role's privileges and the policy function's
 # exactness, in SQL, against a cluster of its own.
-out=$(bash tests/sql/run.sh 2>&1)
-rc=$?
-printf '%s\n' "$out" | grep -E '^not ok' | head -n 20
-line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
-count "SQL schema and policy function" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
+harness "SQL schema and policy function" '^not ok' bash tests/sql/run.sh
 
 # The operator's command admin/mailguard: every subcommand and its bad
 # input against a cluster of its own, the HTML report in headless
 # Chromium, the commands docs/ shows (tests/admin/run.sh).
-out=$(bash tests/admin/run.sh 2>&1)
-rc=$?
-printf '%s\n' "$out" | grep -E '^(FAIL|#)' | head -n 30
-line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
-count "mailguard command" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
+harness "mailguard command" '^(FAIL|#)' bash tests/admin/run.sh
 
 # mailguard under a real php-fpm master, as root, with two pools as two
 # users and peer authentication: what a customer's script can read or
 # change of mailguard's settings and secrets (tests/fpm/README.md).
-out=$(bash tests/fpm/run.sh 2>&1)
-rc=$?
-printf '%s\n' "$out" | grep -E '^FAIL' | head -n 30
-line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
-count "php-fpm harness" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
+harness "php-fpm harness" '^FAIL' bash tests/fpm/run.sh
 
 # mod_php: the per-vhost account from Apache's php_admin_value, and
 # nothing else per vhost, under a real Apache (tests/apache/run.sh).
-out=$(bash tests/apache/run.sh 2>&1)
-rc=$?
-printf '%s\n' "$out" | grep -E '^(FAIL|#)' | head -n 30
-line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
-count "Apache mod_php harness" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
+harness "Apache mod_php harness" '^(FAIL|#)' bash tests/apache/run.sh
 
 # The four mail paths through a real, private Postfix with a database that
 # accepts: where the stamp and the trace end up in each delivered message
 # (issue 11 item 1) and the line endings PHP writes (item 4)
 # (tests/postfix/README.md).
-out=$(bash tests/postfix/run.sh 2>&1)
-rc=$?
-printf '%s\n' "$out" | grep -E '^FAIL' | head -n 30
-line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
-count "Postfix harness" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
+harness "Postfix harness" '^FAIL' bash tests/postfix/run.sh
 
 # Two runs of the suite at once see nothing of each other: no test names a
 # fixed temporary path, and two runs of phpt tests in one private /tmp
 # leave nothing outside their run dirs (tests/isolation/run.sh).
-out=$(bash tests/isolation/run.sh 2>&1)
-rc=$?
-printf '%s\n' "$out" | grep -E '^(FAIL|#)' | head -n 40
-line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
-count "two runs at once, private temp paths" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
+harness "two runs at once, private temp paths" '^(FAIL|#)' bash tests/isolation/run.sh
 
 # mailguard-milter (milter/): its parsers' unit tests and fuzzing, then
 # every client path (mail(), the sendmail command, Symfony Mailer,
@@ -134,11 +125,7 @@ out=$(make -s -C milter fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}" 2>&1)
 rc=$?
 printf '%s\n' "$out" | grep -vE '^[0-9]+ passed, [0-9]+ failed$' | tail -n 20
 count "milter parsers fuzzing, ${FUZZ_SECONDS:-60} s (libFuzzer)" $rc $((rc == 0)) $((rc != 0))
-out=$(bash milter/tests/run.sh 2>&1)
-rc=$?
-printf '%s\n' "$out" | grep -E '^(FAIL|#   )' | head -n 30
-line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
-count "milter harness" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
+harness "milter harness" '^(FAIL|#   )' bash milter/tests/run.sh
 
 # A private PostgreSQL for the phpt suite (tests/db): started here as an
 # unprivileged user, with a stopped template copy that tests clone when
