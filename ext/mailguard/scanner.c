@@ -603,32 +603,35 @@ yy33:
 	}
 }
 
-/* ---- address lists ---- */
+/* The tokens of an address list, as Postfix's tokenizer makes them. */
+enum {
+	MG_L_END = 0,
+	MG_L_COMMENT,	/* "(": the caller skips the rest */
+	MG_L_QUOTE,	/* '"': the same */
+	MG_L_LITERAL,	/* "[": the same */
+	MG_L_LT,
+	MG_L_GT,
+	MG_L_COMMA,
+	MG_L_SEMI,
+	MG_L_COLON,
+	MG_L_AT,
+	MG_L_DOT,
+	MG_L_OP,	/* % ! | */
+	MG_L_STRAY,	/* a ")" or "]" with nothing open */
+	MG_L_ATOM	/* atom text, backslash escapes and a final lone backslash included */
+};
 
-/* lead_colon: the value is read with a ':' in front, as Postfix does for a
- * field written with blanks before its colon (see mg_sum_field()). */
-static size_t mg_count(const char *value, size_t len, int lead_colon, int *malformed)
+/* The next token from *pcur, blanks (SP HT CR LF) skipped: *ptok is where
+ * it starts, *pcur just past it (past the opener of a comment, quoted
+ * string or literal). */
+static int mg_lex(const mg_uc **pcur, const mg_uc *lim, const mg_uc **ptok)
 {
-	const mg_uc *cur, *lim, *tok;
-	mg_dp dp;
-	int bad = 0, angle = 0;
-	int open_quote = 0, open_literal = 0, open_comment = 0;
-	size_t n;
-
-	mg_dp_init(&dp);
-	if (lead_colon) {
-		mg_dp_feed(&dp, MG_T_COLON, MG_ALT_NONE);
-	}
-	if (value == NULL || len == 0) {
-		return dp.f[MG_S_START];
-	}
-	cur = (const mg_uc *) value;
-	lim = cur + len;
+	const mg_uc *cur = *pcur;
 
 	for (;;) {
-		tok = cur;
+		*ptok = cur;
 	
-#line 632 "ext/mailguard/scanner.c"
+#line 635 "ext/mailguard/scanner.c"
 {
 	mg_uc yych;
 	yych = (cur < lim ? *cur : 0);
@@ -639,22 +642,22 @@ static size_t mg_count(const char *value, size_t len, int lead_colon, int *malfo
 		case ' ': goto yy37;
 		case '!':
 		case '%':
-		case '.':
-		case '@':
 		case '|': goto yy39;
 		case '"': goto yy40;
 		case '(': goto yy41;
 		case ')':
 		case ']': goto yy42;
 		case ',': goto yy43;
-		case ':': goto yy44;
-		case ';': goto yy45;
-		case '<': goto yy46;
-		case '>': goto yy47;
-		case '[': goto yy48;
-		case '\\': goto yy49;
+		case '.': goto yy44;
+		case ':': goto yy45;
+		case ';': goto yy46;
+		case '<': goto yy47;
+		case '>': goto yy48;
+		case '@': goto yy49;
+		case '[': goto yy50;
+		case '\\': goto yy51;
 		default:
-			if ((lim - cur) < 1) goto yy51;
+			if ((lim - cur) < 1) goto yy53;
 			goto yy35;
 	}
 yy35:
@@ -680,15 +683,15 @@ yy35:
 		case '[':
 		case ']':
 		case '|': goto yy36;
-		case '\\': goto yy49;
+		case '\\': goto yy51;
 		default:
 			if ((lim - cur) < 1) goto yy36;
 			goto yy35;
 	}
 yy36:
-#line 479 "ext/mailguard/scanner.re"
-	{ mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE); continue; }
-#line 692 "ext/mailguard/scanner.c"
+#line 426 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_ATOM; }
+#line 695 "ext/mailguard/scanner.c"
 yy37:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
@@ -700,129 +703,182 @@ yy37:
 		default: goto yy38;
 	}
 yy38:
-#line 411 "ext/mailguard/scanner.re"
+#line 413 "ext/mailguard/scanner.re"
 	{ continue; }
-#line 706 "ext/mailguard/scanner.c"
+#line 709 "ext/mailguard/scanner.c"
 yy39:
 	++cur;
-#line 471 "ext/mailguard/scanner.re"
-	{ mg_dp_feed(&dp, MG_T_JOIN, MG_ALT_NONE); continue; }
-#line 711 "ext/mailguard/scanner.c"
+#line 424 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_OP; }
+#line 714 "ext/mailguard/scanner.c"
 yy40:
 	++cur;
-#line 425 "ext/mailguard/scanner.re"
-	{
-			if (open_quote || !mg_skip_quoted(&cur, lim)) {
-				/* Postfix: the rest of the value is one quoted word */
-				open_quote = bad = 1;
-				mg_dp_cand(&dp, 1);
-				cur = mg_text(tok + 1, lim);
-			}
-			mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
-			continue;
-		}
-#line 725 "ext/mailguard/scanner.c"
+#line 415 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_QUOTE; }
+#line 719 "ext/mailguard/scanner.c"
 yy41:
 	++cur;
-#line 413 "ext/mailguard/scanner.re"
-	{
-			if (!open_comment && mg_skip_comment(&cur, lim)) {
-				continue;
-			}
-			/* Postfix: the comment hides the rest of the value */
-			open_comment = bad = 1;
-			mg_dp_cand(&dp, 0);
-			cur = mg_text(tok + 1, lim);
-			mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
-			continue;
-		}
-#line 740 "ext/mailguard/scanner.c"
+#line 414 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_COMMENT; }
+#line 724 "ext/mailguard/scanner.c"
 yy42:
 	++cur;
-#line 473 "ext/mailguard/scanner.re"
-	{
-			bad = 1;
-			mg_dp_feed(&dp, MG_T_JOIN, MG_ALT_SKIP);
-			continue;
-		}
-#line 749 "ext/mailguard/scanner.c"
+#line 425 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_STRAY; }
+#line 729 "ext/mailguard/scanner.c"
 yy43:
 	++cur;
-#line 468 "ext/mailguard/scanner.re"
-	{ mg_dp_feed(&dp, MG_T_COMMA, MG_ALT_NONE); continue; }
-#line 754 "ext/mailguard/scanner.c"
+#line 419 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_COMMA; }
+#line 734 "ext/mailguard/scanner.c"
 yy44:
 	++cur;
-#line 470 "ext/mailguard/scanner.re"
-	{ mg_dp_feed(&dp, MG_T_COLON, MG_ALT_NONE); continue; }
-#line 759 "ext/mailguard/scanner.c"
+#line 423 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_DOT; }
+#line 739 "ext/mailguard/scanner.c"
 yy45:
 	++cur;
-#line 469 "ext/mailguard/scanner.re"
-	{ mg_dp_feed(&dp, MG_T_SEMI, MG_ALT_NONE); continue; }
-#line 764 "ext/mailguard/scanner.c"
+#line 421 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_COLON; }
+#line 744 "ext/mailguard/scanner.c"
 yy46:
 	++cur;
-#line 446 "ext/mailguard/scanner.re"
-	{
-			if (angle) {
-				bad = 1;
-			}
-			angle = 1;
-			mg_dp_open_angle(&dp);
-			continue;
-		}
-#line 776 "ext/mailguard/scanner.c"
+#line 420 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_SEMI; }
+#line 749 "ext/mailguard/scanner.c"
 yy47:
 	++cur;
-#line 455 "ext/mailguard/scanner.re"
-	{
-			if (angle) {
-				/* closed: the '<' was a real one */
-				angle = 0;
-				dp.pending = 0;
-				mg_dp_feed(&dp, MG_T_GT, MG_ALT_NONE);
-			} else {
-				bad = 1;
-				mg_dp_feed(&dp, MG_T_GT, MG_ALT_SKIP);
-			}
-			continue;
-		}
-#line 792 "ext/mailguard/scanner.c"
+#line 417 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_LT; }
+#line 754 "ext/mailguard/scanner.c"
 yy48:
 	++cur;
-#line 436 "ext/mailguard/scanner.re"
-	{
-			if (open_literal || !mg_skip_literal(&cur, lim)) {
-				open_literal = bad = 1;
-				mg_dp_cand(&dp, 1);
-				cur = mg_text(tok + 1, lim);
-			}
-			mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
-			continue;
-		}
-#line 805 "ext/mailguard/scanner.c"
+#line 418 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_GT; }
+#line 759 "ext/mailguard/scanner.c"
 yy49:
+	++cur;
+#line 422 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_AT; }
+#line 764 "ext/mailguard/scanner.c"
+yy50:
+	++cur;
+#line 416 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_LITERAL; }
+#line 769 "ext/mailguard/scanner.c"
+yy51:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
 	if (yych <= 0x00) {
-		if ((lim - cur) < 1) goto yy50;
+		if ((lim - cur) < 1) goto yy52;
 		goto yy35;
 	}
 	goto yy35;
-yy50:
-#line 482 "ext/mailguard/scanner.re"
-	{ mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE); continue; }
-#line 817 "ext/mailguard/scanner.c"
-yy51:
-#line 409 "ext/mailguard/scanner.re"
-	{ break; }
-#line 821 "ext/mailguard/scanner.c"
+yy52:
+#line 428 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_ATOM; }
+#line 781 "ext/mailguard/scanner.c"
+yy53:
+#line 412 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_END; }
+#line 785 "ext/mailguard/scanner.c"
 }
-#line 483 "ext/mailguard/scanner.re"
+#line 429 "ext/mailguard/scanner.re"
 
 	}
+}
 
+/* ---- address lists ---- */
+
+/* lead_colon: the value is read with a ':' in front, as Postfix does for a
+ * field written with blanks before its colon (see mg_sum_field()). */
+static size_t mg_count(const char *value, size_t len, int lead_colon, int *malformed)
+{
+	const mg_uc *cur, *lim, *tok;
+	mg_dp dp;
+	int bad = 0, angle = 0, t;
+	int open_quote = 0, open_literal = 0, open_comment = 0, *open;
+	size_t n;
+
+	mg_dp_init(&dp);
+	if (lead_colon) {
+		mg_dp_feed(&dp, MG_T_COLON, MG_ALT_NONE);
+	}
+	if (value == NULL || len == 0) {
+		return dp.f[MG_S_START];
+	}
+	cur = (const mg_uc *) value;
+	lim = cur + len;
+
+	for (;;) {
+		switch (t = mg_lex(&cur, lim, &tok)) {
+			case MG_L_END:
+				goto done;
+
+			case MG_L_COMMENT:
+				if (!open_comment && mg_skip_comment(&cur, lim)) {
+					continue;
+				}
+				/* Postfix: the comment hides the rest of the value */
+				open_comment = bad = 1;
+				mg_dp_cand(&dp, 0);
+				cur = mg_text(tok + 1, lim);
+				mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
+				continue;
+
+			case MG_L_QUOTE:
+			case MG_L_LITERAL:
+				open = t == MG_L_QUOTE ? &open_quote : &open_literal;
+				if (*open || !(t == MG_L_QUOTE ? mg_skip_quoted(&cur, lim) : mg_skip_literal(&cur, lim))) {
+					/* Postfix: the rest of the value is one quoted word
+					 * (or literal) */
+					*open = bad = 1;
+					mg_dp_cand(&dp, 1);
+					cur = mg_text(tok + 1, lim);
+				}
+				mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
+				continue;
+
+			case MG_L_LT:
+				if (angle) {
+					bad = 1;
+				}
+				angle = 1;
+				mg_dp_open_angle(&dp);
+				continue;
+
+			case MG_L_GT:
+				if (angle) {
+					/* closed: the '<' was a real one */
+					angle = 0;
+					dp.pending = 0;
+					mg_dp_feed(&dp, MG_T_GT, MG_ALT_NONE);
+				} else {
+					bad = 1;
+					mg_dp_feed(&dp, MG_T_GT, MG_ALT_SKIP);
+				}
+				continue;
+
+			case MG_L_COMMA: mg_dp_feed(&dp, MG_T_COMMA, MG_ALT_NONE); continue;
+			case MG_L_SEMI: mg_dp_feed(&dp, MG_T_SEMI, MG_ALT_NONE); continue;
+			case MG_L_COLON: mg_dp_feed(&dp, MG_T_COLON, MG_ALT_NONE); continue;
+
+			case MG_L_STRAY:
+				bad = 1;
+				mg_dp_feed(&dp, MG_T_JOIN, MG_ALT_SKIP);
+				continue;
+
+			case MG_L_ATOM:
+				mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
+				continue;
+
+			default:	/* @ . % ! | */
+				mg_dp_feed(&dp, MG_T_JOIN, MG_ALT_NONE);
+				continue;
+		}
+	}
+
+done:
 	if (angle) {
 		bad = 1;
 		mg_dp_settle(&dp);
@@ -903,81 +959,81 @@ static int mg_field_start(const mg_uc *cur, const mg_uc *lim, mg_hdr_field *f)
 
 	/* nested ifs: a range test per state instead of a case per byte */
 	
-#line 907 "ext/mailguard/scanner.c"
+#line 963 "ext/mailguard/scanner.c"
 {
 	mg_uc yych;
 	yych = (cur < lim ? *cur : 0);
 	if (yych <= '9') {
 		if (yych <= 0x00) {
-			if ((lim - cur) < 1) goto yy61;
-			goto yy53;
+			if ((lim - cur) < 1) goto yy63;
+			goto yy55;
 		}
-		if (yych >= '!') goto yy55;
+		if (yych >= '!') goto yy57;
 	} else {
-		if (yych <= ':') goto yy53;
-		if (yych <= '~') goto yy55;
+		if (yych <= ':') goto yy55;
+		if (yych <= '~') goto yy57;
 	}
-yy53:
-	++cur;
-yy54:
-#line 569 "ext/mailguard/scanner.re"
-	{ return -1; }
-#line 926 "ext/mailguard/scanner.c"
 yy55:
+	++cur;
+yy56:
+#line 607 "ext/mailguard/scanner.re"
+	{ return -1; }
+#line 982 "ext/mailguard/scanner.c"
+yy57:
 	++cur;
 	mrk = cur;
 	yych = (cur < lim ? *cur : 0);
 	if (yych <= '\t') {
-		if (yych <= 0x00) goto yy54;
-		if (yych <= 0x08) goto yy54;
-		goto yy59;
+		if (yych <= 0x00) goto yy56;
+		if (yych <= 0x08) goto yy56;
+		goto yy61;
 	} else {
-		if (yych <= 0x1F) goto yy54;
-		if (yych <= '~') goto yy59;
-		goto yy54;
+		if (yych <= 0x1F) goto yy56;
+		if (yych <= '~') goto yy61;
+		goto yy56;
 	}
-yy56:
-	++cur;
-	yych = (cur < lim ? *cur : 0);
-	if (yych <= 0x1F) {
-		if (yych <= 0x00) goto yy57;
-		if (yych == '\t') goto yy56;
-	} else {
-		if (yych <= ' ') goto yy56;
-		if (yych == ':') goto yy60;
-	}
-yy57:
-	cur = mrk;
-	goto yy54;
 yy58:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
-yy59:
 	if (yych <= 0x1F) {
-		if (yych <= 0x00) goto yy57;
-		if (yych == '\t') goto yy56;
-		goto yy57;
+		if (yych <= 0x00) goto yy59;
+		if (yych == '\t') goto yy58;
 	} else {
-		if (yych <= '9') {
-			if (yych <= ' ') goto yy56;
-			goto yy58;
-		} else {
-			if (yych <= ':') goto yy60;
-			if (yych <= '~') goto yy58;
-			goto yy57;
-		}
+		if (yych <= ' ') goto yy58;
+		if (yych == ':') goto yy62;
 	}
+yy59:
+	cur = mrk;
+	goto yy56;
 yy60:
 	++cur;
-#line 568 "ext/mailguard/scanner.re"
-	{ goto done; }
-#line 975 "ext/mailguard/scanner.c"
+	yych = (cur < lim ? *cur : 0);
 yy61:
-#line 570 "ext/mailguard/scanner.re"
+	if (yych <= 0x1F) {
+		if (yych <= 0x00) goto yy59;
+		if (yych == '\t') goto yy58;
+		goto yy59;
+	} else {
+		if (yych <= '9') {
+			if (yych <= ' ') goto yy58;
+			goto yy60;
+		} else {
+			if (yych <= ':') goto yy62;
+			if (yych <= '~') goto yy60;
+			goto yy59;
+		}
+	}
+yy62:
+	++cur;
+#line 606 "ext/mailguard/scanner.re"
+	{ goto done; }
+#line 1031 "ext/mailguard/scanner.c"
+yy63:
+#line 608 "ext/mailguard/scanner.re"
 	{ return -1; }
-#line 979 "ext/mailguard/scanner.c"
+#line 1035 "ext/mailguard/scanner.c"
 }
-#line 571 "ext/mailguard/scanner.re"
+#line 609 "ext/mailguard/scanner.re"
 
 done:
 	/* the name ends before the blanks in front of the colon */

@@ -381,6 +381,55 @@ static const mg_uc *mg_text(const mg_uc *cur, const mg_uc *lim)
 	}
 }
 
+/* The tokens of an address list, as Postfix's tokenizer makes them. */
+enum {
+	MG_L_END = 0,
+	MG_L_COMMENT,	/* "(": the caller skips the rest */
+	MG_L_QUOTE,	/* '"': the same */
+	MG_L_LITERAL,	/* "[": the same */
+	MG_L_LT,
+	MG_L_GT,
+	MG_L_COMMA,
+	MG_L_SEMI,
+	MG_L_COLON,
+	MG_L_AT,
+	MG_L_DOT,
+	MG_L_OP,	/* % ! | */
+	MG_L_STRAY,	/* a ")" or "]" with nothing open */
+	MG_L_ATOM	/* atom text, backslash escapes and a final lone backslash included */
+};
+
+/* The next token from *pcur, blanks (SP HT CR LF) skipped: *ptok is where
+ * it starts, *pcur just past it (past the opener of a comment, quoted
+ * string or literal). */
+static int mg_lex(const mg_uc **pcur, const mg_uc *lim, const mg_uc **ptok)
+{
+	const mg_uc *cur = *pcur;
+
+	for (;;) {
+		*ptok = cur;
+	/*!re2c
+		$       { *pcur = cur; return MG_L_END; }
+		lwsp+   { continue; }
+		"("     { *pcur = cur; return MG_L_COMMENT; }
+		["]     { *pcur = cur; return MG_L_QUOTE; }
+		"["     { *pcur = cur; return MG_L_LITERAL; }
+		"<"     { *pcur = cur; return MG_L_LT; }
+		">"     { *pcur = cur; return MG_L_GT; }
+		","     { *pcur = cur; return MG_L_COMMA; }
+		";"     { *pcur = cur; return MG_L_SEMI; }
+		":"     { *pcur = cur; return MG_L_COLON; }
+		"@"     { *pcur = cur; return MG_L_AT; }
+		"."     { *pcur = cur; return MG_L_DOT; }
+		[%!|]   { *pcur = cur; return MG_L_OP; }
+		[)\]]   { *pcur = cur; return MG_L_STRAY; }
+		(atomch | "\\" [^])+ { *pcur = cur; return MG_L_ATOM; }
+		/* a backslash as the very last byte still ends an atom */
+		(atomch | "\\" [^])* "\\" { *pcur = cur; return MG_L_ATOM; }
+	*/
+	}
+}
+
 /* ---- address lists ---- */
 
 /* lead_colon: the value is read with a ':' in front, as Postfix does for a
@@ -389,8 +438,8 @@ static size_t mg_count(const char *value, size_t len, int lead_colon, int *malfo
 {
 	const mg_uc *cur, *lim, *tok;
 	mg_dp dp;
-	int bad = 0, angle = 0;
-	int open_quote = 0, open_literal = 0, open_comment = 0;
+	int bad = 0, angle = 0, t;
+	int open_quote = 0, open_literal = 0, open_comment = 0, *open;
 	size_t n;
 
 	mg_dp_init(&dp);
@@ -404,85 +453,74 @@ static size_t mg_count(const char *value, size_t len, int lead_colon, int *malfo
 	lim = cur + len;
 
 	for (;;) {
-		tok = cur;
-	/*!re2c
-		$ { break; }
+		switch (t = mg_lex(&cur, lim, &tok)) {
+			case MG_L_END:
+				goto done;
 
-		lwsp+ { continue; }
-
-		"(" {
-			if (!open_comment && mg_skip_comment(&cur, lim)) {
+			case MG_L_COMMENT:
+				if (!open_comment && mg_skip_comment(&cur, lim)) {
+					continue;
+				}
+				/* Postfix: the comment hides the rest of the value */
+				open_comment = bad = 1;
+				mg_dp_cand(&dp, 0);
+				cur = mg_text(tok + 1, lim);
+				mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
 				continue;
-			}
-			/* Postfix: the comment hides the rest of the value */
-			open_comment = bad = 1;
-			mg_dp_cand(&dp, 0);
-			cur = mg_text(tok + 1, lim);
-			mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
-			continue;
-		}
 
-		["] {
-			if (open_quote || !mg_skip_quoted(&cur, lim)) {
-				/* Postfix: the rest of the value is one quoted word */
-				open_quote = bad = 1;
-				mg_dp_cand(&dp, 1);
-				cur = mg_text(tok + 1, lim);
-			}
-			mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
-			continue;
-		}
+			case MG_L_QUOTE:
+			case MG_L_LITERAL:
+				open = t == MG_L_QUOTE ? &open_quote : &open_literal;
+				if (*open || !(t == MG_L_QUOTE ? mg_skip_quoted(&cur, lim) : mg_skip_literal(&cur, lim))) {
+					/* Postfix: the rest of the value is one quoted word
+					 * (or literal) */
+					*open = bad = 1;
+					mg_dp_cand(&dp, 1);
+					cur = mg_text(tok + 1, lim);
+				}
+				mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
+				continue;
 
-		"[" {
-			if (open_literal || !mg_skip_literal(&cur, lim)) {
-				open_literal = bad = 1;
-				mg_dp_cand(&dp, 1);
-				cur = mg_text(tok + 1, lim);
-			}
-			mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
-			continue;
-		}
+			case MG_L_LT:
+				if (angle) {
+					bad = 1;
+				}
+				angle = 1;
+				mg_dp_open_angle(&dp);
+				continue;
 
-		"<" {
-			if (angle) {
+			case MG_L_GT:
+				if (angle) {
+					/* closed: the '<' was a real one */
+					angle = 0;
+					dp.pending = 0;
+					mg_dp_feed(&dp, MG_T_GT, MG_ALT_NONE);
+				} else {
+					bad = 1;
+					mg_dp_feed(&dp, MG_T_GT, MG_ALT_SKIP);
+				}
+				continue;
+
+			case MG_L_COMMA: mg_dp_feed(&dp, MG_T_COMMA, MG_ALT_NONE); continue;
+			case MG_L_SEMI: mg_dp_feed(&dp, MG_T_SEMI, MG_ALT_NONE); continue;
+			case MG_L_COLON: mg_dp_feed(&dp, MG_T_COLON, MG_ALT_NONE); continue;
+
+			case MG_L_STRAY:
 				bad = 1;
-			}
-			angle = 1;
-			mg_dp_open_angle(&dp);
-			continue;
+				mg_dp_feed(&dp, MG_T_JOIN, MG_ALT_SKIP);
+				continue;
+
+			case MG_L_ATOM:
+				mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
+				continue;
+
+			default:	/* @ . % ! | */
+				mg_dp_feed(&dp, MG_T_JOIN, MG_ALT_NONE);
+				continue;
 		}
-
-		">" {
-			if (angle) {
-				/* closed: the '<' was a real one */
-				angle = 0;
-				dp.pending = 0;
-				mg_dp_feed(&dp, MG_T_GT, MG_ALT_NONE);
-			} else {
-				bad = 1;
-				mg_dp_feed(&dp, MG_T_GT, MG_ALT_SKIP);
-			}
-			continue;
-		}
-
-		"," { mg_dp_feed(&dp, MG_T_COMMA, MG_ALT_NONE); continue; }
-		";" { mg_dp_feed(&dp, MG_T_SEMI, MG_ALT_NONE); continue; }
-		":" { mg_dp_feed(&dp, MG_T_COLON, MG_ALT_NONE); continue; }
-		[@.%!|] { mg_dp_feed(&dp, MG_T_JOIN, MG_ALT_NONE); continue; }
-
-		[)\]] {
-			bad = 1;
-			mg_dp_feed(&dp, MG_T_JOIN, MG_ALT_SKIP);
-			continue;
-		}
-
-		(atomch | "\\" [^])+ { mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE); continue; }
-
-		/* a backslash as the very last byte still ends an atom */
-		(atomch | "\\" [^])* "\\" { mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE); continue; }
-	*/
 	}
 
+done:
 	if (angle) {
 		bad = 1;
 		mg_dp_settle(&dp);
