@@ -127,6 +127,14 @@ printf '%s\n' "$out" | grep -vE '^[0-9]+ passed, [0-9]+ failed$' | tail -n 20
 count "milter parsers fuzzing, ${FUZZ_SECONDS:-60} s (libFuzzer)" $rc $((rc == 0)) $((rc != 0))
 harness "milter harness" '^(FAIL|#   )' bash milter/tests/run.sh
 
+# Duplicate recipients (issue 11 item 10): the scanner's count against
+# what the same kind of private Postfix queues, fixed and random lists.
+out=$(bash tests/postfix/dedupe.sh "${MG_DEDUPE_ROUNDS:-100}" 2>&1)
+rc=$?
+printf '%s\n' "$out" | grep -E '^(FAIL|#)' | head -n 30
+line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+count "Postfix duplicate recipients" $rc "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f1)" "$(echo "${line:-0 passed, 0 failed}" | cut -d' ' -f3)"
+
 # A private PostgreSQL for the phpt suite (tests/db): started here as an
 # unprivileged user, with a stopped template copy that tests clone when
 # they stop or freeze a server of their own. In the run's temp dir, which

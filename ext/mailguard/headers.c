@@ -109,10 +109,11 @@ static void mg_facts_store(smart_str *dst, const smart_str *raw, bool cut, size_
 	smart_str_0(dst);
 }
 
-void mg_facts_scan(mg_facts *f, const char *block, size_t len, size_t limit, size_t keep)
+void mg_facts_scan(mg_facts *f, const char *block, size_t len, size_t limit, size_t keep, size_t envelope_rcpts)
 {
 	mg_facts_ctx c;
 	mg_msg_summary sum;
+	mg_rcpt_set *set;
 	int i;
 
 	memset(f, 0, sizeof(*f));
@@ -122,9 +123,16 @@ void mg_facts_scan(mg_facts *f, const char *block, size_t len, size_t limit, siz
 	 * takes ten): keep enough raw text to fill `keep` decoded bytes. */
 	c.raw_keep = keep * 10 + 64;
 
+	/* The MTA's duplicate filter takes the command line's recipients
+	 * first: what is left for the headers' addresses. */
+	set = emalloc(sizeof(*set));
+	mg_rcpt_set_init(set, envelope_rcpts < MG_DUP_FILTER_LIMIT ? MG_DUP_FILTER_LIMIT - envelope_rcpts : 0);
+
 	/* One walk: the values from every field, the counts from whole lines
-	 * up to the limit, a forged stamp or trace header wherever it is. */
-	mg_scan_headers(block, len, limit, mg_facts_field, &c, &sum);
+	 * up to the limit (repeats the MTA drops left out), a forged stamp or
+	 * trace header wherever it is. */
+	mg_scan_headers(block, len, limit, set, mg_facts_field, &c, &sum);
+	efree(set);
 	f->rcpts = sum.rcpts;
 	f->capped = sum.capped != 0;
 	f->has_stamp = sum.has_stamp != 0;

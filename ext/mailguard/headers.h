@@ -15,7 +15,7 @@
 /* What the log and the policy need to know about one mail's headers. */
 typedef struct {
 	smart_str from, to, cc, bcc, subject; /* every occurrence, unfolded, ", "-joined */
-	size_t rcpts;      /* recipients the MTA will queue, never fewer */
+	size_t rcpts;      /* recipients the MTA will queue, never fewer (a repeated address once, as the MTA) */
 	bool has_stamp;    /* the script supplied its own X-PHP-Originating-Script */
 	bool has_trace;    /* the script supplied its own X-Mailguard-Trace */
 	bool malformed;    /* a line or an address list was not well formed */
@@ -37,8 +37,13 @@ typedef struct {
  *
  * keep bounds each stored value (from, to, ...) so that their copies stay
  * small whatever the block's size; a cut value ends in "...". Values are
- * stored with RFC 2047 encoded words decoded (mime.h). */
-void mg_facts_scan(mg_facts *f, const char *block, size_t len, size_t limit, size_t keep);
+ * stored with RFC 2047 encoded words decoded (mime.h).
+ *
+ * rcpts leaves out the repeats the MTA drops (scanner.h, mg_rcpt_set).
+ * envelope_rcpts: how many recipients the MTA may be given on its command
+ * line (never fewer): they take places in its duplicate filter first. They
+ * are not in rcpts. */
+void mg_facts_scan(mg_facts *f, const char *block, size_t len, size_t limit, size_t keep, size_t envelope_rcpts);
 void mg_facts_free(mg_facts *f);
 
 /* Core's php_mail() refuses additional headers that start with a byte that

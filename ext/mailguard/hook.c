@@ -300,8 +300,9 @@ static void mg_process(const mg_call *c, zif_handler orig, INTERNAL_FUNCTION_PAR
 
 	mg_origin_collect(&o);
 	mg_facts_scan(&f, ZSTR_VAL(c->block), ZSTR_LEN(c->block),
-		(size_t) MG_G(max_header_bytes), (size_t) MG_G(log_field_max));
-	/* "-f a@b c@d" also delivers to c@d: count what the words may add. */
+		(size_t) MG_G(max_header_bytes), (size_t) MG_G(log_field_max), c->params_rcpts);
+	/* "-f a@b c@d" also delivers to c@d: count what the words may add
+	 * (a repeat of a header's address included: never fewer). */
 	f.rcpts += c->params_rcpts;
 	mg_policy_decide(c, &o, &f, &v);
 

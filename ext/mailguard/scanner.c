@@ -57,6 +57,9 @@
  * the number of addresses tok822_parse_limit() of Debian's postfix 3.7.11
  * returns (checked by differential fuzzing against that library).
  *
+ * Duplicates (one address queued once) are removed afterwards, only where
+ * the comparison is certain: see "duplicates" below.
+ *
  * Never fewer: where the input is malformed, f is a max over readings.
  * A stray ')' or ']', a '>' with no open '<', or a '<' that is never
  * closed (where the grouper takes it as an operator) may also be read as
@@ -77,7 +80,7 @@
 
 typedef unsigned char mg_uc;
 
-#line 95 "ext/mailguard/scanner.re"
+#line 98 "ext/mailguard/scanner.re"
 
 
 /* ---- tokens and the grouper model ---- */
@@ -300,7 +303,7 @@ static int mg_skip_quoted(const mg_uc **pcur, const mg_uc *lim)
 
 	for (;;) {
 	
-#line 304 "ext/mailguard/scanner.c"
+#line 307 "ext/mailguard/scanner.c"
 {
 	mg_uc yych;
 	yych = (cur < lim ? *cur : 0);
@@ -322,14 +325,14 @@ yy1:
 			goto yy1;
 	}
 yy2:
-#line 318 "ext/mailguard/scanner.re"
+#line 321 "ext/mailguard/scanner.re"
 	{ continue; }
-#line 328 "ext/mailguard/scanner.c"
+#line 331 "ext/mailguard/scanner.c"
 yy3:
 	++cur;
-#line 321 "ext/mailguard/scanner.re"
+#line 324 "ext/mailguard/scanner.re"
 	{ *pcur = cur; return 1; }
-#line 333 "ext/mailguard/scanner.c"
+#line 336 "ext/mailguard/scanner.c"
 yy4:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
@@ -339,20 +342,20 @@ yy4:
 	}
 	goto yy6;
 yy5:
-#line 320 "ext/mailguard/scanner.re"
+#line 323 "ext/mailguard/scanner.re"
 	{ continue; }
-#line 345 "ext/mailguard/scanner.c"
+#line 348 "ext/mailguard/scanner.c"
 yy6:
 	++cur;
-#line 319 "ext/mailguard/scanner.re"
-	{ continue; }
-#line 350 "ext/mailguard/scanner.c"
-yy7:
-#line 317 "ext/mailguard/scanner.re"
-	{ *pcur = cur; return 0; }
-#line 354 "ext/mailguard/scanner.c"
-}
 #line 322 "ext/mailguard/scanner.re"
+	{ continue; }
+#line 353 "ext/mailguard/scanner.c"
+yy7:
+#line 320 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return 0; }
+#line 357 "ext/mailguard/scanner.c"
+}
+#line 325 "ext/mailguard/scanner.re"
 
 	}
 }
@@ -364,7 +367,7 @@ static int mg_skip_literal(const mg_uc **pcur, const mg_uc *lim)
 
 	for (;;) {
 	
-#line 368 "ext/mailguard/scanner.c"
+#line 371 "ext/mailguard/scanner.c"
 {
 	mg_uc yych;
 	yych = (cur < lim ? *cur : 0);
@@ -386,9 +389,9 @@ yy9:
 			goto yy9;
 	}
 yy10:
-#line 334 "ext/mailguard/scanner.re"
+#line 337 "ext/mailguard/scanner.re"
 	{ continue; }
-#line 392 "ext/mailguard/scanner.c"
+#line 395 "ext/mailguard/scanner.c"
 yy11:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
@@ -398,25 +401,25 @@ yy11:
 	}
 	goto yy14;
 yy12:
-#line 336 "ext/mailguard/scanner.re"
+#line 339 "ext/mailguard/scanner.re"
 	{ continue; }
-#line 404 "ext/mailguard/scanner.c"
+#line 407 "ext/mailguard/scanner.c"
 yy13:
 	++cur;
-#line 337 "ext/mailguard/scanner.re"
+#line 340 "ext/mailguard/scanner.re"
 	{ *pcur = cur; return 1; }
-#line 409 "ext/mailguard/scanner.c"
+#line 412 "ext/mailguard/scanner.c"
 yy14:
 	++cur;
-#line 335 "ext/mailguard/scanner.re"
-	{ continue; }
-#line 414 "ext/mailguard/scanner.c"
-yy15:
-#line 333 "ext/mailguard/scanner.re"
-	{ *pcur = cur; return 0; }
-#line 418 "ext/mailguard/scanner.c"
-}
 #line 338 "ext/mailguard/scanner.re"
+	{ continue; }
+#line 417 "ext/mailguard/scanner.c"
+yy15:
+#line 336 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return 0; }
+#line 421 "ext/mailguard/scanner.c"
+}
+#line 341 "ext/mailguard/scanner.re"
 
 	}
 }
@@ -430,7 +433,7 @@ static int mg_skip_comment(const mg_uc **pcur, const mg_uc *lim)
 
 	for (;;) {
 	
-#line 434 "ext/mailguard/scanner.c"
+#line 437 "ext/mailguard/scanner.c"
 {
 	mg_uc yych;
 	yych = (cur < lim ? *cur : 0);
@@ -454,17 +457,17 @@ yy17:
 			goto yy17;
 	}
 yy18:
-#line 352 "ext/mailguard/scanner.re"
+#line 355 "ext/mailguard/scanner.re"
 	{ continue; }
-#line 460 "ext/mailguard/scanner.c"
+#line 463 "ext/mailguard/scanner.c"
 yy19:
 	++cur;
-#line 355 "ext/mailguard/scanner.re"
+#line 358 "ext/mailguard/scanner.re"
 	{ depth++; continue; }
-#line 465 "ext/mailguard/scanner.c"
+#line 468 "ext/mailguard/scanner.c"
 yy20:
 	++cur;
-#line 356 "ext/mailguard/scanner.re"
+#line 359 "ext/mailguard/scanner.re"
 	{
 			if (--depth == 0) {
 				*pcur = cur;
@@ -472,7 +475,7 @@ yy20:
 			}
 			continue;
 		}
-#line 476 "ext/mailguard/scanner.c"
+#line 479 "ext/mailguard/scanner.c"
 yy21:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
@@ -482,20 +485,20 @@ yy21:
 	}
 	goto yy23;
 yy22:
-#line 354 "ext/mailguard/scanner.re"
+#line 357 "ext/mailguard/scanner.re"
 	{ continue; }
-#line 488 "ext/mailguard/scanner.c"
+#line 491 "ext/mailguard/scanner.c"
 yy23:
 	++cur;
-#line 353 "ext/mailguard/scanner.re"
+#line 356 "ext/mailguard/scanner.re"
 	{ continue; }
-#line 493 "ext/mailguard/scanner.c"
+#line 496 "ext/mailguard/scanner.c"
 yy24:
-#line 351 "ext/mailguard/scanner.re"
+#line 354 "ext/mailguard/scanner.re"
 	{ *pcur = cur; return 0; }
-#line 497 "ext/mailguard/scanner.c"
+#line 500 "ext/mailguard/scanner.c"
 }
-#line 363 "ext/mailguard/scanner.re"
+#line 366 "ext/mailguard/scanner.re"
 
 	}
 }
@@ -509,7 +512,7 @@ static const mg_uc *mg_text(const mg_uc *cur, const mg_uc *lim)
 	for (;;) {
 		tok = cur;
 	
-#line 513 "ext/mailguard/scanner.c"
+#line 516 "ext/mailguard/scanner.c"
 {
 	mg_uc yych;
 	yych = (cur < lim ? *cur : 0);
@@ -562,14 +565,14 @@ yy26:
 			goto yy26;
 	}
 yy27:
-#line 377 "ext/mailguard/scanner.re"
+#line 380 "ext/mailguard/scanner.re"
 	{ continue; }
-#line 568 "ext/mailguard/scanner.c"
+#line 571 "ext/mailguard/scanner.c"
 yy28:
 	++cur;
-#line 379 "ext/mailguard/scanner.re"
+#line 382 "ext/mailguard/scanner.re"
 	{ return tok; }
-#line 573 "ext/mailguard/scanner.c"
+#line 576 "ext/mailguard/scanner.c"
 yy29:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
@@ -579,9 +582,9 @@ yy29:
 	}
 	goto yy26;
 yy30:
-#line 378 "ext/mailguard/scanner.re"
+#line 381 "ext/mailguard/scanner.re"
 	{ continue; }
-#line 585 "ext/mailguard/scanner.c"
+#line 588 "ext/mailguard/scanner.c"
 yy31:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
@@ -591,44 +594,47 @@ yy31:
 	}
 	goto yy26;
 yy32:
-#line 376 "ext/mailguard/scanner.re"
+#line 379 "ext/mailguard/scanner.re"
 	{ return cur; }
-#line 597 "ext/mailguard/scanner.c"
+#line 600 "ext/mailguard/scanner.c"
 yy33:
 	cur = mrk;
 	goto yy27;
 }
-#line 380 "ext/mailguard/scanner.re"
+#line 383 "ext/mailguard/scanner.re"
 
 	}
 }
 
-/* ---- address lists ---- */
+/* The tokens of an address list, as Postfix's tokenizer makes them. */
+enum {
+	MG_L_END = 0,
+	MG_L_COMMENT,	/* "(": the caller skips the rest */
+	MG_L_QUOTE,	/* '"': the same */
+	MG_L_LITERAL,	/* "[": the same */
+	MG_L_LT,
+	MG_L_GT,
+	MG_L_COMMA,
+	MG_L_SEMI,
+	MG_L_COLON,
+	MG_L_AT,
+	MG_L_DOT,
+	MG_L_OP,	/* % ! | */
+	MG_L_STRAY,	/* a ")" or "]" with nothing open */
+	MG_L_ATOM	/* atom text, backslash escapes and a final lone backslash included */
+};
 
-/* lead_colon: the value is read with a ':' in front, as Postfix does for a
- * field written with blanks before its colon (see mg_sum_field()). */
-static size_t mg_count(const char *value, size_t len, int lead_colon, int *malformed)
+/* The next token from *pcur, blanks (SP HT CR LF) skipped: *ptok is where
+ * it starts, *pcur just past it (past the opener of a comment, quoted
+ * string or literal). */
+static int mg_lex(const mg_uc **pcur, const mg_uc *lim, const mg_uc **ptok)
 {
-	const mg_uc *cur, *lim, *tok;
-	mg_dp dp;
-	int bad = 0, angle = 0;
-	int open_quote = 0, open_literal = 0, open_comment = 0;
-	size_t n;
-
-	mg_dp_init(&dp);
-	if (lead_colon) {
-		mg_dp_feed(&dp, MG_T_COLON, MG_ALT_NONE);
-	}
-	if (value == NULL || len == 0) {
-		return dp.f[MG_S_START];
-	}
-	cur = (const mg_uc *) value;
-	lim = cur + len;
+	const mg_uc *cur = *pcur;
 
 	for (;;) {
-		tok = cur;
+		*ptok = cur;
 	
-#line 632 "ext/mailguard/scanner.c"
+#line 638 "ext/mailguard/scanner.c"
 {
 	mg_uc yych;
 	yych = (cur < lim ? *cur : 0);
@@ -639,22 +645,22 @@ static size_t mg_count(const char *value, size_t len, int lead_colon, int *malfo
 		case ' ': goto yy37;
 		case '!':
 		case '%':
-		case '.':
-		case '@':
 		case '|': goto yy39;
 		case '"': goto yy40;
 		case '(': goto yy41;
 		case ')':
 		case ']': goto yy42;
 		case ',': goto yy43;
-		case ':': goto yy44;
-		case ';': goto yy45;
-		case '<': goto yy46;
-		case '>': goto yy47;
-		case '[': goto yy48;
-		case '\\': goto yy49;
+		case '.': goto yy44;
+		case ':': goto yy45;
+		case ';': goto yy46;
+		case '<': goto yy47;
+		case '>': goto yy48;
+		case '@': goto yy49;
+		case '[': goto yy50;
+		case '\\': goto yy51;
 		default:
-			if ((lim - cur) < 1) goto yy51;
+			if ((lim - cur) < 1) goto yy53;
 			goto yy35;
 	}
 yy35:
@@ -680,15 +686,15 @@ yy35:
 		case '[':
 		case ']':
 		case '|': goto yy36;
-		case '\\': goto yy49;
+		case '\\': goto yy51;
 		default:
 			if ((lim - cur) < 1) goto yy36;
 			goto yy35;
 	}
 yy36:
-#line 479 "ext/mailguard/scanner.re"
-	{ mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE); continue; }
-#line 692 "ext/mailguard/scanner.c"
+#line 429 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_ATOM; }
+#line 698 "ext/mailguard/scanner.c"
 yy37:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
@@ -700,129 +706,182 @@ yy37:
 		default: goto yy38;
 	}
 yy38:
-#line 411 "ext/mailguard/scanner.re"
+#line 416 "ext/mailguard/scanner.re"
 	{ continue; }
-#line 706 "ext/mailguard/scanner.c"
+#line 712 "ext/mailguard/scanner.c"
 yy39:
 	++cur;
-#line 471 "ext/mailguard/scanner.re"
-	{ mg_dp_feed(&dp, MG_T_JOIN, MG_ALT_NONE); continue; }
-#line 711 "ext/mailguard/scanner.c"
+#line 427 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_OP; }
+#line 717 "ext/mailguard/scanner.c"
 yy40:
 	++cur;
-#line 425 "ext/mailguard/scanner.re"
-	{
-			if (open_quote || !mg_skip_quoted(&cur, lim)) {
-				/* Postfix: the rest of the value is one quoted word */
-				open_quote = bad = 1;
-				mg_dp_cand(&dp, 1);
-				cur = mg_text(tok + 1, lim);
-			}
-			mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
-			continue;
-		}
-#line 725 "ext/mailguard/scanner.c"
+#line 418 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_QUOTE; }
+#line 722 "ext/mailguard/scanner.c"
 yy41:
 	++cur;
-#line 413 "ext/mailguard/scanner.re"
-	{
-			if (!open_comment && mg_skip_comment(&cur, lim)) {
-				continue;
-			}
-			/* Postfix: the comment hides the rest of the value */
-			open_comment = bad = 1;
-			mg_dp_cand(&dp, 0);
-			cur = mg_text(tok + 1, lim);
-			mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
-			continue;
-		}
-#line 740 "ext/mailguard/scanner.c"
+#line 417 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_COMMENT; }
+#line 727 "ext/mailguard/scanner.c"
 yy42:
 	++cur;
-#line 473 "ext/mailguard/scanner.re"
-	{
-			bad = 1;
-			mg_dp_feed(&dp, MG_T_JOIN, MG_ALT_SKIP);
-			continue;
-		}
-#line 749 "ext/mailguard/scanner.c"
+#line 428 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_STRAY; }
+#line 732 "ext/mailguard/scanner.c"
 yy43:
 	++cur;
-#line 468 "ext/mailguard/scanner.re"
-	{ mg_dp_feed(&dp, MG_T_COMMA, MG_ALT_NONE); continue; }
-#line 754 "ext/mailguard/scanner.c"
+#line 422 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_COMMA; }
+#line 737 "ext/mailguard/scanner.c"
 yy44:
 	++cur;
-#line 470 "ext/mailguard/scanner.re"
-	{ mg_dp_feed(&dp, MG_T_COLON, MG_ALT_NONE); continue; }
-#line 759 "ext/mailguard/scanner.c"
+#line 426 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_DOT; }
+#line 742 "ext/mailguard/scanner.c"
 yy45:
 	++cur;
-#line 469 "ext/mailguard/scanner.re"
-	{ mg_dp_feed(&dp, MG_T_SEMI, MG_ALT_NONE); continue; }
-#line 764 "ext/mailguard/scanner.c"
+#line 424 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_COLON; }
+#line 747 "ext/mailguard/scanner.c"
 yy46:
 	++cur;
-#line 446 "ext/mailguard/scanner.re"
-	{
-			if (angle) {
-				bad = 1;
-			}
-			angle = 1;
-			mg_dp_open_angle(&dp);
-			continue;
-		}
-#line 776 "ext/mailguard/scanner.c"
+#line 423 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_SEMI; }
+#line 752 "ext/mailguard/scanner.c"
 yy47:
 	++cur;
-#line 455 "ext/mailguard/scanner.re"
-	{
-			if (angle) {
-				/* closed: the '<' was a real one */
-				angle = 0;
-				dp.pending = 0;
-				mg_dp_feed(&dp, MG_T_GT, MG_ALT_NONE);
-			} else {
-				bad = 1;
-				mg_dp_feed(&dp, MG_T_GT, MG_ALT_SKIP);
-			}
-			continue;
-		}
-#line 792 "ext/mailguard/scanner.c"
+#line 420 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_LT; }
+#line 757 "ext/mailguard/scanner.c"
 yy48:
 	++cur;
-#line 436 "ext/mailguard/scanner.re"
-	{
-			if (open_literal || !mg_skip_literal(&cur, lim)) {
-				open_literal = bad = 1;
-				mg_dp_cand(&dp, 1);
-				cur = mg_text(tok + 1, lim);
-			}
-			mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
-			continue;
-		}
-#line 805 "ext/mailguard/scanner.c"
+#line 421 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_GT; }
+#line 762 "ext/mailguard/scanner.c"
 yy49:
+	++cur;
+#line 425 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_AT; }
+#line 767 "ext/mailguard/scanner.c"
+yy50:
+	++cur;
+#line 419 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_LITERAL; }
+#line 772 "ext/mailguard/scanner.c"
+yy51:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
 	if (yych <= 0x00) {
-		if ((lim - cur) < 1) goto yy50;
+		if ((lim - cur) < 1) goto yy52;
 		goto yy35;
 	}
 	goto yy35;
-yy50:
-#line 482 "ext/mailguard/scanner.re"
-	{ mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE); continue; }
-#line 817 "ext/mailguard/scanner.c"
-yy51:
-#line 409 "ext/mailguard/scanner.re"
-	{ break; }
-#line 821 "ext/mailguard/scanner.c"
+yy52:
+#line 431 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_ATOM; }
+#line 784 "ext/mailguard/scanner.c"
+yy53:
+#line 415 "ext/mailguard/scanner.re"
+	{ *pcur = cur; return MG_L_END; }
+#line 788 "ext/mailguard/scanner.c"
 }
-#line 483 "ext/mailguard/scanner.re"
+#line 432 "ext/mailguard/scanner.re"
 
 	}
+}
 
+/* ---- address lists ---- */
+
+/* lead_colon: the value is read with a ':' in front, as Postfix does for a
+ * field written with blanks before its colon (see mg_sum_field()). */
+static size_t mg_count(const char *value, size_t len, int lead_colon, int *malformed)
+{
+	const mg_uc *cur, *lim, *tok;
+	mg_dp dp;
+	int bad = 0, angle = 0, t;
+	int open_quote = 0, open_literal = 0, open_comment = 0, *open;
+	size_t n;
+
+	mg_dp_init(&dp);
+	if (lead_colon) {
+		mg_dp_feed(&dp, MG_T_COLON, MG_ALT_NONE);
+	}
+	if (value == NULL || len == 0) {
+		return dp.f[MG_S_START];
+	}
+	cur = (const mg_uc *) value;
+	lim = cur + len;
+
+	for (;;) {
+		switch (t = mg_lex(&cur, lim, &tok)) {
+			case MG_L_END:
+				goto done;
+
+			case MG_L_COMMENT:
+				if (!open_comment && mg_skip_comment(&cur, lim)) {
+					continue;
+				}
+				/* Postfix: the comment hides the rest of the value */
+				open_comment = bad = 1;
+				mg_dp_cand(&dp, 0);
+				cur = mg_text(tok + 1, lim);
+				mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
+				continue;
+
+			case MG_L_QUOTE:
+			case MG_L_LITERAL:
+				open = t == MG_L_QUOTE ? &open_quote : &open_literal;
+				if (*open || !(t == MG_L_QUOTE ? mg_skip_quoted(&cur, lim) : mg_skip_literal(&cur, lim))) {
+					/* Postfix: the rest of the value is one quoted word
+					 * (or literal) */
+					*open = bad = 1;
+					mg_dp_cand(&dp, 1);
+					cur = mg_text(tok + 1, lim);
+				}
+				mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
+				continue;
+
+			case MG_L_LT:
+				if (angle) {
+					bad = 1;
+				}
+				angle = 1;
+				mg_dp_open_angle(&dp);
+				continue;
+
+			case MG_L_GT:
+				if (angle) {
+					/* closed: the '<' was a real one */
+					angle = 0;
+					dp.pending = 0;
+					mg_dp_feed(&dp, MG_T_GT, MG_ALT_NONE);
+				} else {
+					bad = 1;
+					mg_dp_feed(&dp, MG_T_GT, MG_ALT_SKIP);
+				}
+				continue;
+
+			case MG_L_COMMA: mg_dp_feed(&dp, MG_T_COMMA, MG_ALT_NONE); continue;
+			case MG_L_SEMI: mg_dp_feed(&dp, MG_T_SEMI, MG_ALT_NONE); continue;
+			case MG_L_COLON: mg_dp_feed(&dp, MG_T_COLON, MG_ALT_NONE); continue;
+
+			case MG_L_STRAY:
+				bad = 1;
+				mg_dp_feed(&dp, MG_T_JOIN, MG_ALT_SKIP);
+				continue;
+
+			case MG_L_ATOM:
+				mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
+				continue;
+
+			default:	/* @ . % ! | */
+				mg_dp_feed(&dp, MG_T_JOIN, MG_ALT_NONE);
+				continue;
+		}
+	}
+
+done:
 	if (angle) {
 		bad = 1;
 		mg_dp_settle(&dp);
@@ -842,6 +901,396 @@ size_t mg_count_rcpts_ex(const char *value, size_t len, int *malformed)
 size_t mg_count_rcpts(const char *value, size_t len)
 {
 	return mg_count(value, len, 0, NULL);
+}
+
+/* ---- duplicates ---- */
+
+/*
+ * Postfix queues an address once per mail when cleanup's duplicate filter
+ * has seen it (checked with a private Postfix 3.7.11; tests/postfix/
+ * dedupe.sh): the key is the address as written, internalized (display
+ * name, angle brackets, comments and blanks dropped, quoted strings
+ * unquoted) and the address as rewritten, ASCII case folded.
+ *
+ * Only a list in the plain form below is taken apart into addresses; its
+ * keys are exactly Postfix's internal text, lower-cased:
+ *
+ *   list  = elem *("," elem)              (an elem may be empty)
+ *   elem  = addr / [phrase] "<" addr ">"
+ *   addr  = local ["@" domain]            (no "@": rewritten to local@myorigin)
+ *   local = word *("." word) / qword      (a qword only as the whole local part)
+ *   domain = word *("." word)
+ *   phrase = 1*(any word or qstring / ".")
+ *
+ * with blanks, line folds and comments allowed between any two tokens; word
+ * is 1*keych, qword a quoted string of 1*(keych / "." / SP); keych is
+ * ASCII alphanumeric or one of #$&'*+/=?^_`{}~- (no escapes, 8-bit bytes,
+ * or characters Postfix rewrites: ! % |). Two such keys are equal only if
+ * Postfix's are. Anything else (groups, routes, literals, a missing comma,
+ * an unterminated construct, a field written "Bcc :") leaves the whole
+ * value uncompared: its recipients are all counted, and each is taken to
+ * fill a place in the filter.
+ *
+ * The filter remembers set->remember keys per list; past that, Postfix
+ * queues a repeat of an address it did not remember. used[] never falls
+ * below what Postfix's filter holds (every recipient not known to be a
+ * repeat adds one), so every key remembered here is remembered by Postfix
+ * too, and every repeat dropped here is dropped there.
+ */
+
+enum {
+	MG_K_END = 0,
+	MG_K_WORD,	/* atom */
+	MG_K_QWORD,	/* quoted string */
+	MG_K_DOT,
+	MG_K_AT,
+	MG_K_COMMA,
+	MG_K_LT,
+	MG_K_GT,
+	MG_K_BAD	/* anything outside the plain form */
+};
+
+#define MG_PROBES 32	/* hash slots looked at, at most, per address */
+
+static int mg_keych(mg_uc c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+		|| (c != 0 && strchr("#$&'*+/=?^_`{}~-", c) != NULL);
+}
+
+/* [p, e) may be (part of) a key: quoted adds "." and SP */
+static int mg_keytext(const mg_uc *p, const mg_uc *e, int quoted)
+{
+	if (p == e) {
+		return 0;
+	}
+	for (; p < e; p++) {
+		if (!mg_keych(*p) && !(quoted && (*p == '.' || *p == ' '))) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* The next token of a plain list, comments skipped. A word's text is
+ * [*ts, *te) (a quoted string's without its quotes); *key: the text may be
+ * in a key. */
+static int mg_plain_token(const mg_uc **pcur, const mg_uc *lim, const mg_uc **ts, const mg_uc **te, int *key)
+{
+	const mg_uc *tok;
+
+	for (;;) {
+		switch (mg_lex(pcur, lim, &tok)) {
+			case MG_L_END: return MG_K_END;
+			case MG_L_COMMENT:
+				if (!mg_skip_comment(pcur, lim)) {
+					return MG_K_BAD;
+				}
+				continue;
+			case MG_L_QUOTE:
+				if (!mg_skip_quoted(pcur, lim)) {
+					return MG_K_BAD;
+				}
+				*ts = tok + 1;
+				*te = *pcur - 1;
+				*key = mg_keytext(*ts, *te, 1);
+				return MG_K_QWORD;
+			case MG_L_ATOM:
+				*ts = tok;
+				*te = *pcur;
+				*key = mg_keytext(tok, *pcur, 0);
+				return MG_K_WORD;
+			case MG_L_DOT: return MG_K_DOT;
+			case MG_L_AT: return MG_K_AT;
+			case MG_L_COMMA: return MG_K_COMMA;
+			case MG_L_LT: return MG_K_LT;
+			case MG_L_GT: return MG_K_GT;
+			default: return MG_K_BAD;
+		}
+	}
+}
+
+static uint32_t mg_hash(const char *p, size_t len, int list)
+{
+	uint32_t h = 2166136261u ^ (uint32_t) list;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h = (h ^ (mg_uc) p[i]) * 16777619u;
+	}
+	return h;
+}
+
+void mg_rcpt_set_init(mg_rcpt_set *set, size_t remember)
+{
+	set->remember = remember < MG_DUP_FILTER_LIMIT ? remember : MG_DUP_FILTER_LIMIT;
+	set->used[0] = set->used[1] = 0;
+	set->entries = 0;
+	set->text_used = 0;
+	memset(set->slot, 0, sizeof(set->slot));
+}
+
+/* Starts the set afresh for another mail. */
+static void mg_rcpt_set_reset(mg_rcpt_set *set)
+{
+	mg_rcpt_set_init(set, set->remember);
+}
+
+/* A recipient the filter cannot be told about: it counts, and may take a
+ * place in the filter. */
+static void mg_rcpt_unknown(mg_rcpt_set *set, int list, size_t n)
+{
+	size_t room = set->remember - set->used[list];
+
+	set->used[list] += n < room ? n : room;
+}
+
+/* One address of a plain list, its key [set->text + set->text_used, +len)
+ * (whole: fits). 1 if the MTA queues it, 0 for a repeat it drops. */
+static int mg_rcpt_add(mg_rcpt_set *set, int list, size_t len, int fits)
+{
+	const char *key = set->text + set->text_used;
+	uint32_t h;
+	size_t i, s, free_slot = MG_RCPT_SET_SLOTS;
+
+	if (!fits) {
+		mg_rcpt_unknown(set, list, 1);
+		return 1;
+	}
+	h = mg_hash(key, len, list);
+	for (i = 0, s = h & (MG_RCPT_SET_SLOTS - 1); i < MG_PROBES; i++, s = (s + 1) & (MG_RCPT_SET_SLOTS - 1)) {
+		size_t e = set->slot[s];
+
+		if (e == 0) {
+			free_slot = s;
+			break;
+		}
+		e--;
+		if (set->entry[e].hash == h && set->entry[e].list == (uint32_t) list && set->entry[e].len == len
+				&& memcmp(set->text + set->entry[e].off, key, len) == 0) {
+			return 0;
+		}
+	}
+	/* new, or not found within MG_PROBES slots: counted either way */
+	if (set->used[list] >= set->remember) {
+		return 1;
+	}
+	set->used[list]++;
+	if (free_slot < MG_RCPT_SET_SLOTS && set->entries < 2 * MG_DUP_FILTER_LIMIT) {
+		set->entry[set->entries].hash = h;
+		set->entry[set->entries].off = (uint32_t) set->text_used;
+		set->entry[set->entries].len = (uint32_t) len;
+		set->entry[set->entries].list = (uint32_t) list;
+		set->slot[free_slot] = (uint16_t) (set->entries + 1);
+		set->entries++;
+		set->text_used += len;
+	}
+	return 1;
+}
+
+/* Key text being built at the end of the set's text. */
+typedef struct {
+	mg_rcpt_set *set;	/* NULL: only check the form */
+	size_t len;
+	int fits;
+} mg_key;
+
+/* Appends [p, p + n) to the key, lower-cased. */
+static void mg_key_put(mg_key *k, const void *p, size_t n)
+{
+	mg_rcpt_set *set = k->set;
+	const mg_uc *c = p;
+	size_t i;
+
+	if (set == NULL || !k->fits) {
+		return;
+	}
+	if (n > MG_RCPT_SET_TEXT - set->text_used - k->len) {
+		k->fits = 0;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		set->text[set->text_used + k->len++] = (char) (c[i] >= 'A' && c[i] <= 'Z' ? c[i] - 'A' + 'a' : c[i]);
+	}
+}
+
+/* Where the parse of one element is (see the grammar above). */
+enum {
+	MG_P_START,	/* nothing yet */
+	MG_P_WORD,	/* words and dots, outside <>, ending in a word */
+	MG_P_DOT,	/* ... ending in a dot */
+	MG_P_NAME,	/* ... that can only be a display name */
+	MG_P_ALOCAL,	/* inside <>, nothing yet */
+	MG_P_AWORD,	/* inside <>, local part ending in a word */
+	MG_P_ADOT,	/* ... ending in a dot */
+	MG_P_DOMAIN,	/* after "@": expecting a word */
+	MG_P_DWORD,	/* domain ending in a word */
+	MG_P_AFTER	/* after ">" */
+};
+
+/* A value in the plain form: the number of addresses in it (set NULL), or
+ * of those the MTA queues, the others being repeats (set given); -1 when
+ * the value is not in that form. Linear: one pass, no backtracking. */
+static long mg_plain_list(const char *value, size_t len, mg_rcpt_set *set, int list)
+{
+	const mg_uc *cur = (const mg_uc *) value, *lim = cur + len, *ts = NULL, *te = NULL;
+	mg_key k = { set, 0, 1 };
+	long n = 0;
+	int st = MG_P_START, angle = 0, words = 0, quoted = 0, keyok = 1, key = 0, t;
+
+	for (;;) {
+		t = mg_plain_token(&cur, lim, &ts, &te, &key);
+		switch (st) {
+			case MG_P_START:
+			case MG_P_ALOCAL:
+				angle = st == MG_P_ALOCAL;
+				k.len = 0;
+				k.fits = 1;
+				words = quoted = 0;
+				keyok = 1;
+				if (t == MG_K_WORD || t == MG_K_QWORD) {
+					break;
+				}
+				if (st == MG_P_START && (t == MG_K_COMMA || t == MG_K_END)) {
+					if (t == MG_K_END) {
+						return n;
+					}
+					continue;
+				}
+				if (st == MG_P_START && t == MG_K_LT) {
+					st = MG_P_ALOCAL;
+					continue;
+				}
+				return -1;
+			case MG_P_WORD:
+			case MG_P_AWORD:
+				if (t == MG_K_DOT) {
+					st = angle ? MG_P_ADOT : MG_P_DOT;
+					mg_key_put(&k, ".", 1);
+					continue;
+				}
+				if (t == MG_K_AT && keyok) {
+					st = MG_P_DOMAIN;
+					mg_key_put(&k, "@", 1);
+					continue;
+				}
+				if (t == (angle ? MG_K_GT : MG_K_COMMA) || (!angle && t == MG_K_END)) {
+					goto address;
+				}
+				if (!angle && (t == MG_K_WORD || t == MG_K_QWORD || t == MG_K_LT)) {
+					/* two words in a row: only a display name before "<" */
+					st = MG_P_NAME;
+					goto name;
+				}
+				return -1;
+			case MG_P_DOT:
+			case MG_P_ADOT:
+				if (t == MG_K_WORD || t == MG_K_QWORD) {
+					break;
+				}
+				if (st == MG_P_DOT && (t == MG_K_DOT || t == MG_K_LT)) {
+					st = MG_P_NAME;
+					goto name;
+				}
+				return -1;
+			case MG_P_NAME:
+			name:
+				if (t == MG_K_LT) {
+					st = MG_P_ALOCAL;
+				} else if (t != MG_K_WORD && t != MG_K_QWORD && t != MG_K_DOT) {
+					return -1;
+				}
+				continue;
+			case MG_P_DOMAIN:
+				if (t == MG_K_WORD && key) {
+					st = MG_P_DWORD;
+					mg_key_put(&k, ts, (size_t) (te - ts));
+					continue;
+				}
+				return -1;
+			case MG_P_DWORD:
+				if (t == MG_K_DOT) {
+					st = MG_P_DOMAIN;
+					mg_key_put(&k, ".", 1);
+					continue;
+				}
+				if (t == (angle ? MG_K_GT : MG_K_COMMA) || (!angle && t == MG_K_END)) {
+					goto address;
+				}
+				return -1;
+			case MG_P_AFTER:
+				if (t == MG_K_COMMA || t == MG_K_END) {
+					if (t == MG_K_END) {
+						return n;
+					}
+					st = MG_P_START;
+					continue;
+				}
+				return -1;
+			default:
+				return -1;
+		}
+
+		/* a word of the local part (or of a display name) */
+		words++;
+		if (t == MG_K_QWORD) {
+			quoted = 1;
+		}
+		if (!key || (quoted && words > 1)) {
+			keyok = 0;
+		}
+		mg_key_put(&k, ts, (size_t) (te - ts));
+		st = angle ? MG_P_AWORD : MG_P_WORD;
+		if (angle && !keyok) {
+			return -1;
+		}
+		continue;
+
+	address:
+		if (!keyok) {
+			return -1;
+		}
+		if (set == NULL) {
+			n++;
+		} else {
+			n += mg_rcpt_add(set, list, k.len, k.fits);
+		}
+		if (angle) {
+			st = MG_P_AFTER;
+			continue;
+		}
+		if (t == MG_K_END) {
+			return n;
+		}
+		st = MG_P_START;
+	}
+}
+
+/* Recipients of one address-list value of list (0: To/Cc/Bcc, 1:
+ * Resent-*): mg_count()'s, less the repeats the MTA drops when set is
+ * given. */
+static size_t mg_list_count(mg_rcpt_set *set, int list, const char *value, size_t len, int lead_colon, int *malformed)
+{
+	int bad = 0;
+	size_t n = mg_count(value, len, lead_colon, &bad);
+	long plain;
+
+	if (bad) {
+		*malformed = 1;
+	}
+	if (set == NULL) {
+		return n;
+	}
+	if (!bad && !lead_colon && n > 0) {
+		/* the plain form, checked first, and as many addresses as the
+		 * MTA's own count: then the keys are compared */
+		plain = mg_plain_list(value, len, NULL, list);
+		if (plain >= 0 && (size_t) plain == n) {
+			return (size_t) mg_plain_list(value, len, set, list);
+		}
+	}
+	mg_rcpt_unknown(set, list, n);
+	return n;
 }
 
 /* ---- header fields ---- */
@@ -903,81 +1352,81 @@ static int mg_field_start(const mg_uc *cur, const mg_uc *lim, mg_hdr_field *f)
 
 	/* nested ifs: a range test per state instead of a case per byte */
 	
-#line 907 "ext/mailguard/scanner.c"
+#line 1356 "ext/mailguard/scanner.c"
 {
 	mg_uc yych;
 	yych = (cur < lim ? *cur : 0);
 	if (yych <= '9') {
 		if (yych <= 0x00) {
-			if ((lim - cur) < 1) goto yy61;
-			goto yy53;
+			if ((lim - cur) < 1) goto yy63;
+			goto yy55;
 		}
-		if (yych >= '!') goto yy55;
+		if (yych >= '!') goto yy57;
 	} else {
-		if (yych <= ':') goto yy53;
-		if (yych <= '~') goto yy55;
+		if (yych <= ':') goto yy55;
+		if (yych <= '~') goto yy57;
 	}
-yy53:
-	++cur;
-yy54:
-#line 569 "ext/mailguard/scanner.re"
-	{ return -1; }
-#line 926 "ext/mailguard/scanner.c"
 yy55:
+	++cur;
+yy56:
+#line 1000 "ext/mailguard/scanner.re"
+	{ return -1; }
+#line 1375 "ext/mailguard/scanner.c"
+yy57:
 	++cur;
 	mrk = cur;
 	yych = (cur < lim ? *cur : 0);
 	if (yych <= '\t') {
-		if (yych <= 0x00) goto yy54;
-		if (yych <= 0x08) goto yy54;
-		goto yy59;
+		if (yych <= 0x00) goto yy56;
+		if (yych <= 0x08) goto yy56;
+		goto yy61;
 	} else {
-		if (yych <= 0x1F) goto yy54;
-		if (yych <= '~') goto yy59;
-		goto yy54;
+		if (yych <= 0x1F) goto yy56;
+		if (yych <= '~') goto yy61;
+		goto yy56;
 	}
-yy56:
-	++cur;
-	yych = (cur < lim ? *cur : 0);
-	if (yych <= 0x1F) {
-		if (yych <= 0x00) goto yy57;
-		if (yych == '\t') goto yy56;
-	} else {
-		if (yych <= ' ') goto yy56;
-		if (yych == ':') goto yy60;
-	}
-yy57:
-	cur = mrk;
-	goto yy54;
 yy58:
 	++cur;
 	yych = (cur < lim ? *cur : 0);
-yy59:
 	if (yych <= 0x1F) {
-		if (yych <= 0x00) goto yy57;
-		if (yych == '\t') goto yy56;
-		goto yy57;
+		if (yych <= 0x00) goto yy59;
+		if (yych == '\t') goto yy58;
 	} else {
-		if (yych <= '9') {
-			if (yych <= ' ') goto yy56;
-			goto yy58;
-		} else {
-			if (yych <= ':') goto yy60;
-			if (yych <= '~') goto yy58;
-			goto yy57;
-		}
+		if (yych <= ' ') goto yy58;
+		if (yych == ':') goto yy62;
 	}
+yy59:
+	cur = mrk;
+	goto yy56;
 yy60:
 	++cur;
-#line 568 "ext/mailguard/scanner.re"
-	{ goto done; }
-#line 975 "ext/mailguard/scanner.c"
+	yych = (cur < lim ? *cur : 0);
 yy61:
-#line 570 "ext/mailguard/scanner.re"
+	if (yych <= 0x1F) {
+		if (yych <= 0x00) goto yy59;
+		if (yych == '\t') goto yy58;
+		goto yy59;
+	} else {
+		if (yych <= '9') {
+			if (yych <= ' ') goto yy58;
+			goto yy60;
+		} else {
+			if (yych <= ':') goto yy62;
+			if (yych <= '~') goto yy60;
+			goto yy59;
+		}
+	}
+yy62:
+	++cur;
+#line 999 "ext/mailguard/scanner.re"
+	{ goto done; }
+#line 1424 "ext/mailguard/scanner.c"
+yy63:
+#line 1001 "ext/mailguard/scanner.re"
 	{ return -1; }
-#line 979 "ext/mailguard/scanner.c"
+#line 1428 "ext/mailguard/scanner.c"
 }
-#line 571 "ext/mailguard/scanner.re"
+#line 1002 "ext/mailguard/scanner.re"
 
 done:
 	/* the name ends before the blanks in front of the colon */
@@ -1017,6 +1466,7 @@ typedef struct {
 	size_t bad_lines;	/* malformed lines counted, to-argument included */
 	size_t cut;		/* only lines that end within this many bytes are counted */
 	size_t head;		/* the bytes of the lines counted */
+	mg_rcpt_set *set;	/* duplicates are removed with it; NULL: not removed */
 } mg_sum_ctx;
 
 /* Adds one field to the summary. counted: its first line is counted, and
@@ -1051,13 +1501,13 @@ static void mg_sum_field(mg_sum_ctx *c, const mg_hdr_field *f, size_t value_len,
 		case MG_HDR_TO:
 		case MG_HDR_CC:
 		case MG_HDR_BCC:
-			out->plain_rcpts += mg_count(f->value, value_len, lead_colon, &bad);
+			out->plain_rcpts += mg_list_count(c->set, 0, f->value, value_len, lead_colon, &bad);
 			break;
 		case MG_HDR_RESENT_TO:
 		case MG_HDR_RESENT_CC:
 		case MG_HDR_RESENT_BCC:
 			out->has_resent = 1;
-			out->resent_rcpts += mg_count(f->value, value_len, lead_colon, &bad);
+			out->resent_rcpts += mg_list_count(c->set, 1, f->value, value_len, lead_colon, &bad);
 			break;
 		default:
 			break;
@@ -1185,7 +1635,7 @@ static void mg_sum_rcpts(mg_msg_summary *out, size_t bad_lines)
 	}
 }
 
-void mg_summarize(const char *to, size_t to_len, const char *hdrs, size_t hdrs_len, mg_msg_summary *out)
+void mg_summarize(const char *to, size_t to_len, const char *hdrs, size_t hdrs_len, mg_rcpt_set *set, mg_msg_summary *out)
 {
 	mg_sum_ctx c;
 
@@ -1193,6 +1643,10 @@ void mg_summarize(const char *to, size_t to_len, const char *hdrs, size_t hdrs_l
 	memset(&c, 0, sizeof(c));
 	c.out = out;
 	c.cut = SIZE_MAX;
+	c.set = set;
+	if (set != NULL) {
+		mg_rcpt_set_reset(set);
+	}
 
 	/* PHP writes "To: <to>", "Subject: ..." and then the extra headers */
 	(void) mg_walk(to, to_len, 1, NULL, NULL, &c);
@@ -1201,7 +1655,7 @@ void mg_summarize(const char *to, size_t to_len, const char *hdrs, size_t hdrs_l
 	mg_sum_rcpts(out, c.bad_lines);
 }
 
-size_t mg_scan_headers(const char *hdrs, size_t len, size_t limit, mg_hdr_cb cb, void *ctx, mg_msg_summary *out)
+size_t mg_scan_headers(const char *hdrs, size_t len, size_t limit, mg_rcpt_set *set, mg_hdr_cb cb, void *ctx, mg_msg_summary *out)
 {
 	mg_sum_ctx c;
 
@@ -1210,6 +1664,10 @@ size_t mg_scan_headers(const char *hdrs, size_t len, size_t limit, mg_hdr_cb cb,
 	c.out = out;
 	c.in_hdrs = 1;
 	c.cut = SIZE_MAX;
+	c.set = set;
+	if (set != NULL) {
+		mg_rcpt_set_reset(set);
+	}
 	if (limit != 0 && len > limit) {
 		c.cut = limit;
 		out->capped = 1;
@@ -1217,8 +1675,9 @@ size_t mg_scan_headers(const char *hdrs, size_t len, size_t limit, mg_hdr_cb cb,
 	out->fields = mg_walk(hdrs, len, 0, cb, ctx, &c);
 	if (out->capped) {
 		/* Every recipient takes at least one byte of its field's value,
-		 * so the rest of the block holds at most one per byte; and the
-		 * two sums cover whichever of To/Cc/Bcc or Resent-* the MTA uses. */
+		 * so the rest of the block holds at most one per byte (none of
+		 * them taken for a repeat); and the two sums cover whichever of
+		 * To/Cc/Bcc or Resent-* the MTA uses. */
 		out->rcpts = out->plain_rcpts + out->resent_rcpts + (len - c.head);
 	} else {
 		mg_sum_rcpts(out, c.bad_lines);

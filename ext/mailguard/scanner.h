@@ -14,6 +14,7 @@
 #define MAILGUARD_SCANNER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -63,10 +64,51 @@ size_t mg_count_rcpts(const char *value, size_t len);
  * malformed may be NULL. */
 size_t mg_count_rcpts_ex(const char *value, size_t len, int *malformed);
 
+/* Duplicate recipients, removed as the MTA removes them.
+ *
+ * Postfix (cleanup's duplicate filter) queues an address that the header
+ * lists name twice once. It compares the address as written (without
+ * display name, angle brackets, comments, blanks, quotes and escapes)
+ * together with the address as rewritten, ASCII case folded: so
+ * `a@x`, `A@X`, `<a@x>`, `Name <a@x>`, `a@x (c)` and `"a"@x` are one
+ * recipient, while `john` and `john@<myorigin>`, or `a@x.` and `a@x`, are
+ * two. It remembers at most duplicate_filter_limit (default 1000) distinct
+ * addresses per mail, the command line's recipients first; a repeat of an
+ * address it did not remember is queued again.
+ *
+ * mg_rcpt_set is the memory for that filter: the caller provides it (the
+ * scanner never allocates; it is about 100 KiB, too large for the stack)
+ * and sets it up once with mg_rcpt_set_init(); each mg_summarize() or
+ * mg_scan_headers() starts it afresh. An address is remembered only when
+ * it was written in a form whose comparison is certain (a plain
+ * local@domain, or local part alone, of printable ASCII); any other
+ * recipient is counted and, as far as the limit goes, taken to be a new
+ * address, which can only count more. */
+#define MG_DUP_FILTER_LIMIT 1000	/* Postfix's duplicate_filter_limit default */
+#define MG_RCPT_SET_TEXT 65536		/* bytes of address text remembered; past them, no more addresses are */
+#define MG_RCPT_SET_SLOTS 4096		/* hash slots, a power of two, more than twice the entries */
+
+typedef struct {
+	size_t remember;	/* addresses the filter can still take per list (mg_rcpt_set_init()) */
+	size_t used[2];		/* per list (To/Cc/Bcc, Resent-*): never fewer than the filter holds */
+	size_t entries;
+	size_t text_used;
+	struct {
+		uint32_t hash, off, len, list;
+	} entry[2 * MG_DUP_FILTER_LIMIT];
+	uint16_t slot[MG_RCPT_SET_SLOTS];	/* entry index + 1; 0: empty */
+	char text[MG_RCPT_SET_TEXT];
+} mg_rcpt_set;
+
+/* remember: how many distinct addresses the MTA's filter can take from the
+ * headers: MG_DUP_FILTER_LIMIT less the recipients it is given besides the
+ * headers (they come first), at most MG_DUP_FILTER_LIMIT. */
+void mg_rcpt_set_init(mg_rcpt_set *set, size_t remember);
+
 typedef struct {
 	size_t rcpts;        /* what the MTA queues: resent_rcpts if has_resent, else plain_rcpts (see below) */
-	size_t plain_rcpts;  /* to-argument + To + Cc + Bcc (all occurrences) */
-	size_t resent_rcpts; /* Resent-To + Resent-Cc + Resent-Bcc (all occurrences) */
+	size_t plain_rcpts;  /* to-argument + To + Cc + Bcc (all occurrences; duplicates removed when a set was given) */
+	size_t resent_rcpts; /* Resent-To + Resent-Cc + Resent-Bcc (the same) */
 	int has_resent;      /* any Resent-To/Cc/Bcc field present: Postfix then ignores To/Cc/Bcc */
 	int has_stamp;       /* an X-PHP-Originating-Script field present in hdrs */
 	int has_trace;       /* an X-Mailguard-Trace field present in hdrs */
@@ -80,6 +122,10 @@ typedef struct {
  * written as a "To:" field, then additional headers `hdrs`. Either pointer
  * may be NULL when its length is 0.
  *
+ * set: NULL counts every recipient as written; otherwise duplicates are
+ * removed as the MTA removes them (see mg_rcpt_set), and never one more:
+ * the count stays what the MTA queues, never fewer. set is started afresh.
+ *
  * A field written with blanks before its colon ("Bcc : x") is counted as
  * Postfix parses it: with the colon in front of the value (": x"), where
  * that colon can make a recipient of its own ("Bcc : " queues one).
@@ -89,7 +135,7 @@ typedef struct {
  * Resent-To/Cc/Bcc field is present, the MTA may have stopped reading
  * headers before the Resent field, so rcpts is then the larger of
  * plain_rcpts and resent_rcpts. */
-void mg_summarize(const char *to, size_t to_len, const char *hdrs, size_t hdrs_len, mg_msg_summary *out);
+void mg_summarize(const char *to, size_t to_len, const char *hdrs, size_t hdrs_len, mg_rcpt_set *set, mg_msg_summary *out);
 
 /* mg_scan_fields() and mg_summarize() in one walk over a header block that
  * is the whole mail's headers (no separate to-argument): cb (may be NULL)
@@ -103,12 +149,14 @@ void mg_summarize(const char *to, size_t to_len, const char *hdrs, size_t hdrs_l
  * remaining byte: every recipient the MTA queues takes at least one byte
  * of a value, so that is never fewer, whichever list the MTA uses.
  * plain_rcpts, resent_rcpts, has_resent, malformed and malformed_lines
- * describe the counted lines; fields, has_stamp and has_trace the whole
- * block, so that a forged stamp or trace field is found anywhere. Without
- * a cut, *out is what mg_summarize(NULL, 0, hdrs, len, out) gives.
+ * describe the counted lines (duplicates are removed only among them: the
+ * bytes after them count one each); fields, has_stamp and has_trace the
+ * whole block, so that a forged stamp or trace field is found anywhere.
+ * Without a cut, *out is what mg_summarize(NULL, 0, hdrs, len, set, out)
+ * gives. set: as for mg_summarize().
  * When cb returns nonzero the walk stops and *out covers the fields up to
  * that one. */
-size_t mg_scan_headers(const char *hdrs, size_t len, size_t limit, mg_hdr_cb cb, void *ctx, mg_msg_summary *out);
+size_t mg_scan_headers(const char *hdrs, size_t len, size_t limit, mg_rcpt_set *set, mg_hdr_cb cb, void *ctx, mg_msg_summary *out);
 
 #ifdef __cplusplus
 }

@@ -55,6 +55,9 @@
  * the number of addresses tok822_parse_limit() of Debian's postfix 3.7.11
  * returns (checked by differential fuzzing against that library).
  *
+ * Duplicates (one address queued once) are removed afterwards, only where
+ * the comparison is certain: see "duplicates" below.
+ *
  * Never fewer: where the input is malformed, f is a max over readings.
  * A stray ')' or ']', a '>' with no open '<', or a '<' that is never
  * closed (where the grouper takes it as an operator) may also be read as
@@ -381,6 +384,55 @@ static const mg_uc *mg_text(const mg_uc *cur, const mg_uc *lim)
 	}
 }
 
+/* The tokens of an address list, as Postfix's tokenizer makes them. */
+enum {
+	MG_L_END = 0,
+	MG_L_COMMENT,	/* "(": the caller skips the rest */
+	MG_L_QUOTE,	/* '"': the same */
+	MG_L_LITERAL,	/* "[": the same */
+	MG_L_LT,
+	MG_L_GT,
+	MG_L_COMMA,
+	MG_L_SEMI,
+	MG_L_COLON,
+	MG_L_AT,
+	MG_L_DOT,
+	MG_L_OP,	/* % ! | */
+	MG_L_STRAY,	/* a ")" or "]" with nothing open */
+	MG_L_ATOM	/* atom text, backslash escapes and a final lone backslash included */
+};
+
+/* The next token from *pcur, blanks (SP HT CR LF) skipped: *ptok is where
+ * it starts, *pcur just past it (past the opener of a comment, quoted
+ * string or literal). */
+static int mg_lex(const mg_uc **pcur, const mg_uc *lim, const mg_uc **ptok)
+{
+	const mg_uc *cur = *pcur;
+
+	for (;;) {
+		*ptok = cur;
+	/*!re2c
+		$       { *pcur = cur; return MG_L_END; }
+		lwsp+   { continue; }
+		"("     { *pcur = cur; return MG_L_COMMENT; }
+		["]     { *pcur = cur; return MG_L_QUOTE; }
+		"["     { *pcur = cur; return MG_L_LITERAL; }
+		"<"     { *pcur = cur; return MG_L_LT; }
+		">"     { *pcur = cur; return MG_L_GT; }
+		","     { *pcur = cur; return MG_L_COMMA; }
+		";"     { *pcur = cur; return MG_L_SEMI; }
+		":"     { *pcur = cur; return MG_L_COLON; }
+		"@"     { *pcur = cur; return MG_L_AT; }
+		"."     { *pcur = cur; return MG_L_DOT; }
+		[%!|]   { *pcur = cur; return MG_L_OP; }
+		[)\]]   { *pcur = cur; return MG_L_STRAY; }
+		(atomch | "\\" [^])+ { *pcur = cur; return MG_L_ATOM; }
+		/* a backslash as the very last byte still ends an atom */
+		(atomch | "\\" [^])* "\\" { *pcur = cur; return MG_L_ATOM; }
+	*/
+	}
+}
+
 /* ---- address lists ---- */
 
 /* lead_colon: the value is read with a ':' in front, as Postfix does for a
@@ -389,8 +441,8 @@ static size_t mg_count(const char *value, size_t len, int lead_colon, int *malfo
 {
 	const mg_uc *cur, *lim, *tok;
 	mg_dp dp;
-	int bad = 0, angle = 0;
-	int open_quote = 0, open_literal = 0, open_comment = 0;
+	int bad = 0, angle = 0, t;
+	int open_quote = 0, open_literal = 0, open_comment = 0, *open;
 	size_t n;
 
 	mg_dp_init(&dp);
@@ -404,85 +456,74 @@ static size_t mg_count(const char *value, size_t len, int lead_colon, int *malfo
 	lim = cur + len;
 
 	for (;;) {
-		tok = cur;
-	/*!re2c
-		$ { break; }
+		switch (t = mg_lex(&cur, lim, &tok)) {
+			case MG_L_END:
+				goto done;
 
-		lwsp+ { continue; }
-
-		"(" {
-			if (!open_comment && mg_skip_comment(&cur, lim)) {
+			case MG_L_COMMENT:
+				if (!open_comment && mg_skip_comment(&cur, lim)) {
+					continue;
+				}
+				/* Postfix: the comment hides the rest of the value */
+				open_comment = bad = 1;
+				mg_dp_cand(&dp, 0);
+				cur = mg_text(tok + 1, lim);
+				mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
 				continue;
-			}
-			/* Postfix: the comment hides the rest of the value */
-			open_comment = bad = 1;
-			mg_dp_cand(&dp, 0);
-			cur = mg_text(tok + 1, lim);
-			mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
-			continue;
-		}
 
-		["] {
-			if (open_quote || !mg_skip_quoted(&cur, lim)) {
-				/* Postfix: the rest of the value is one quoted word */
-				open_quote = bad = 1;
-				mg_dp_cand(&dp, 1);
-				cur = mg_text(tok + 1, lim);
-			}
-			mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
-			continue;
-		}
+			case MG_L_QUOTE:
+			case MG_L_LITERAL:
+				open = t == MG_L_QUOTE ? &open_quote : &open_literal;
+				if (*open || !(t == MG_L_QUOTE ? mg_skip_quoted(&cur, lim) : mg_skip_literal(&cur, lim))) {
+					/* Postfix: the rest of the value is one quoted word
+					 * (or literal) */
+					*open = bad = 1;
+					mg_dp_cand(&dp, 1);
+					cur = mg_text(tok + 1, lim);
+				}
+				mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
+				continue;
 
-		"[" {
-			if (open_literal || !mg_skip_literal(&cur, lim)) {
-				open_literal = bad = 1;
-				mg_dp_cand(&dp, 1);
-				cur = mg_text(tok + 1, lim);
-			}
-			mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
-			continue;
-		}
+			case MG_L_LT:
+				if (angle) {
+					bad = 1;
+				}
+				angle = 1;
+				mg_dp_open_angle(&dp);
+				continue;
 
-		"<" {
-			if (angle) {
+			case MG_L_GT:
+				if (angle) {
+					/* closed: the '<' was a real one */
+					angle = 0;
+					dp.pending = 0;
+					mg_dp_feed(&dp, MG_T_GT, MG_ALT_NONE);
+				} else {
+					bad = 1;
+					mg_dp_feed(&dp, MG_T_GT, MG_ALT_SKIP);
+				}
+				continue;
+
+			case MG_L_COMMA: mg_dp_feed(&dp, MG_T_COMMA, MG_ALT_NONE); continue;
+			case MG_L_SEMI: mg_dp_feed(&dp, MG_T_SEMI, MG_ALT_NONE); continue;
+			case MG_L_COLON: mg_dp_feed(&dp, MG_T_COLON, MG_ALT_NONE); continue;
+
+			case MG_L_STRAY:
 				bad = 1;
-			}
-			angle = 1;
-			mg_dp_open_angle(&dp);
-			continue;
+				mg_dp_feed(&dp, MG_T_JOIN, MG_ALT_SKIP);
+				continue;
+
+			case MG_L_ATOM:
+				mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE);
+				continue;
+
+			default:	/* @ . % ! | */
+				mg_dp_feed(&dp, MG_T_JOIN, MG_ALT_NONE);
+				continue;
 		}
-
-		">" {
-			if (angle) {
-				/* closed: the '<' was a real one */
-				angle = 0;
-				dp.pending = 0;
-				mg_dp_feed(&dp, MG_T_GT, MG_ALT_NONE);
-			} else {
-				bad = 1;
-				mg_dp_feed(&dp, MG_T_GT, MG_ALT_SKIP);
-			}
-			continue;
-		}
-
-		"," { mg_dp_feed(&dp, MG_T_COMMA, MG_ALT_NONE); continue; }
-		";" { mg_dp_feed(&dp, MG_T_SEMI, MG_ALT_NONE); continue; }
-		":" { mg_dp_feed(&dp, MG_T_COLON, MG_ALT_NONE); continue; }
-		[@.%!|] { mg_dp_feed(&dp, MG_T_JOIN, MG_ALT_NONE); continue; }
-
-		[)\]] {
-			bad = 1;
-			mg_dp_feed(&dp, MG_T_JOIN, MG_ALT_SKIP);
-			continue;
-		}
-
-		(atomch | "\\" [^])+ { mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE); continue; }
-
-		/* a backslash as the very last byte still ends an atom */
-		(atomch | "\\" [^])* "\\" { mg_dp_feed(&dp, MG_T_WORD, MG_ALT_NONE); continue; }
-	*/
 	}
 
+done:
 	if (angle) {
 		bad = 1;
 		mg_dp_settle(&dp);
@@ -502,6 +543,396 @@ size_t mg_count_rcpts_ex(const char *value, size_t len, int *malformed)
 size_t mg_count_rcpts(const char *value, size_t len)
 {
 	return mg_count(value, len, 0, NULL);
+}
+
+/* ---- duplicates ---- */
+
+/*
+ * Postfix queues an address once per mail when cleanup's duplicate filter
+ * has seen it (checked with a private Postfix 3.7.11; tests/postfix/
+ * dedupe.sh): the key is the address as written, internalized (display
+ * name, angle brackets, comments and blanks dropped, quoted strings
+ * unquoted) and the address as rewritten, ASCII case folded.
+ *
+ * Only a list in the plain form below is taken apart into addresses; its
+ * keys are exactly Postfix's internal text, lower-cased:
+ *
+ *   list  = elem *("," elem)              (an elem may be empty)
+ *   elem  = addr / [phrase] "<" addr ">"
+ *   addr  = local ["@" domain]            (no "@": rewritten to local@myorigin)
+ *   local = word *("." word) / qword      (a qword only as the whole local part)
+ *   domain = word *("." word)
+ *   phrase = 1*(any word or qstring / ".")
+ *
+ * with blanks, line folds and comments allowed between any two tokens; word
+ * is 1*keych, qword a quoted string of 1*(keych / "." / SP); keych is
+ * ASCII alphanumeric or one of #$&'*+/=?^_`{}~- (no escapes, 8-bit bytes,
+ * or characters Postfix rewrites: ! % |). Two such keys are equal only if
+ * Postfix's are. Anything else (groups, routes, literals, a missing comma,
+ * an unterminated construct, a field written "Bcc :") leaves the whole
+ * value uncompared: its recipients are all counted, and each is taken to
+ * fill a place in the filter.
+ *
+ * The filter remembers set->remember keys per list; past that, Postfix
+ * queues a repeat of an address it did not remember. used[] never falls
+ * below what Postfix's filter holds (every recipient not known to be a
+ * repeat adds one), so every key remembered here is remembered by Postfix
+ * too, and every repeat dropped here is dropped there.
+ */
+
+enum {
+	MG_K_END = 0,
+	MG_K_WORD,	/* atom */
+	MG_K_QWORD,	/* quoted string */
+	MG_K_DOT,
+	MG_K_AT,
+	MG_K_COMMA,
+	MG_K_LT,
+	MG_K_GT,
+	MG_K_BAD	/* anything outside the plain form */
+};
+
+#define MG_PROBES 32	/* hash slots looked at, at most, per address */
+
+static int mg_keych(mg_uc c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+		|| (c != 0 && strchr("#$&'*+/=?^_`{}~-", c) != NULL);
+}
+
+/* [p, e) may be (part of) a key: quoted adds "." and SP */
+static int mg_keytext(const mg_uc *p, const mg_uc *e, int quoted)
+{
+	if (p == e) {
+		return 0;
+	}
+	for (; p < e; p++) {
+		if (!mg_keych(*p) && !(quoted && (*p == '.' || *p == ' '))) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* The next token of a plain list, comments skipped. A word's text is
+ * [*ts, *te) (a quoted string's without its quotes); *key: the text may be
+ * in a key. */
+static int mg_plain_token(const mg_uc **pcur, const mg_uc *lim, const mg_uc **ts, const mg_uc **te, int *key)
+{
+	const mg_uc *tok;
+
+	for (;;) {
+		switch (mg_lex(pcur, lim, &tok)) {
+			case MG_L_END: return MG_K_END;
+			case MG_L_COMMENT:
+				if (!mg_skip_comment(pcur, lim)) {
+					return MG_K_BAD;
+				}
+				continue;
+			case MG_L_QUOTE:
+				if (!mg_skip_quoted(pcur, lim)) {
+					return MG_K_BAD;
+				}
+				*ts = tok + 1;
+				*te = *pcur - 1;
+				*key = mg_keytext(*ts, *te, 1);
+				return MG_K_QWORD;
+			case MG_L_ATOM:
+				*ts = tok;
+				*te = *pcur;
+				*key = mg_keytext(tok, *pcur, 0);
+				return MG_K_WORD;
+			case MG_L_DOT: return MG_K_DOT;
+			case MG_L_AT: return MG_K_AT;
+			case MG_L_COMMA: return MG_K_COMMA;
+			case MG_L_LT: return MG_K_LT;
+			case MG_L_GT: return MG_K_GT;
+			default: return MG_K_BAD;
+		}
+	}
+}
+
+static uint32_t mg_hash(const char *p, size_t len, int list)
+{
+	uint32_t h = 2166136261u ^ (uint32_t) list;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h = (h ^ (mg_uc) p[i]) * 16777619u;
+	}
+	return h;
+}
+
+void mg_rcpt_set_init(mg_rcpt_set *set, size_t remember)
+{
+	set->remember = remember < MG_DUP_FILTER_LIMIT ? remember : MG_DUP_FILTER_LIMIT;
+	set->used[0] = set->used[1] = 0;
+	set->entries = 0;
+	set->text_used = 0;
+	memset(set->slot, 0, sizeof(set->slot));
+}
+
+/* Starts the set afresh for another mail. */
+static void mg_rcpt_set_reset(mg_rcpt_set *set)
+{
+	mg_rcpt_set_init(set, set->remember);
+}
+
+/* A recipient the filter cannot be told about: it counts, and may take a
+ * place in the filter. */
+static void mg_rcpt_unknown(mg_rcpt_set *set, int list, size_t n)
+{
+	size_t room = set->remember - set->used[list];
+
+	set->used[list] += n < room ? n : room;
+}
+
+/* One address of a plain list, its key [set->text + set->text_used, +len)
+ * (whole: fits). 1 if the MTA queues it, 0 for a repeat it drops. */
+static int mg_rcpt_add(mg_rcpt_set *set, int list, size_t len, int fits)
+{
+	const char *key = set->text + set->text_used;
+	uint32_t h;
+	size_t i, s, free_slot = MG_RCPT_SET_SLOTS;
+
+	if (!fits) {
+		mg_rcpt_unknown(set, list, 1);
+		return 1;
+	}
+	h = mg_hash(key, len, list);
+	for (i = 0, s = h & (MG_RCPT_SET_SLOTS - 1); i < MG_PROBES; i++, s = (s + 1) & (MG_RCPT_SET_SLOTS - 1)) {
+		size_t e = set->slot[s];
+
+		if (e == 0) {
+			free_slot = s;
+			break;
+		}
+		e--;
+		if (set->entry[e].hash == h && set->entry[e].list == (uint32_t) list && set->entry[e].len == len
+				&& memcmp(set->text + set->entry[e].off, key, len) == 0) {
+			return 0;
+		}
+	}
+	/* new, or not found within MG_PROBES slots: counted either way */
+	if (set->used[list] >= set->remember) {
+		return 1;
+	}
+	set->used[list]++;
+	if (free_slot < MG_RCPT_SET_SLOTS && set->entries < 2 * MG_DUP_FILTER_LIMIT) {
+		set->entry[set->entries].hash = h;
+		set->entry[set->entries].off = (uint32_t) set->text_used;
+		set->entry[set->entries].len = (uint32_t) len;
+		set->entry[set->entries].list = (uint32_t) list;
+		set->slot[free_slot] = (uint16_t) (set->entries + 1);
+		set->entries++;
+		set->text_used += len;
+	}
+	return 1;
+}
+
+/* Key text being built at the end of the set's text. */
+typedef struct {
+	mg_rcpt_set *set;	/* NULL: only check the form */
+	size_t len;
+	int fits;
+} mg_key;
+
+/* Appends [p, p + n) to the key, lower-cased. */
+static void mg_key_put(mg_key *k, const void *p, size_t n)
+{
+	mg_rcpt_set *set = k->set;
+	const mg_uc *c = p;
+	size_t i;
+
+	if (set == NULL || !k->fits) {
+		return;
+	}
+	if (n > MG_RCPT_SET_TEXT - set->text_used - k->len) {
+		k->fits = 0;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		set->text[set->text_used + k->len++] = (char) (c[i] >= 'A' && c[i] <= 'Z' ? c[i] - 'A' + 'a' : c[i]);
+	}
+}
+
+/* Where the parse of one element is (see the grammar above). */
+enum {
+	MG_P_START,	/* nothing yet */
+	MG_P_WORD,	/* words and dots, outside <>, ending in a word */
+	MG_P_DOT,	/* ... ending in a dot */
+	MG_P_NAME,	/* ... that can only be a display name */
+	MG_P_ALOCAL,	/* inside <>, nothing yet */
+	MG_P_AWORD,	/* inside <>, local part ending in a word */
+	MG_P_ADOT,	/* ... ending in a dot */
+	MG_P_DOMAIN,	/* after "@": expecting a word */
+	MG_P_DWORD,	/* domain ending in a word */
+	MG_P_AFTER	/* after ">" */
+};
+
+/* A value in the plain form: the number of addresses in it (set NULL), or
+ * of those the MTA queues, the others being repeats (set given); -1 when
+ * the value is not in that form. Linear: one pass, no backtracking. */
+static long mg_plain_list(const char *value, size_t len, mg_rcpt_set *set, int list)
+{
+	const mg_uc *cur = (const mg_uc *) value, *lim = cur + len, *ts = NULL, *te = NULL;
+	mg_key k = { set, 0, 1 };
+	long n = 0;
+	int st = MG_P_START, angle = 0, words = 0, quoted = 0, keyok = 1, key = 0, t;
+
+	for (;;) {
+		t = mg_plain_token(&cur, lim, &ts, &te, &key);
+		switch (st) {
+			case MG_P_START:
+			case MG_P_ALOCAL:
+				angle = st == MG_P_ALOCAL;
+				k.len = 0;
+				k.fits = 1;
+				words = quoted = 0;
+				keyok = 1;
+				if (t == MG_K_WORD || t == MG_K_QWORD) {
+					break;
+				}
+				if (st == MG_P_START && (t == MG_K_COMMA || t == MG_K_END)) {
+					if (t == MG_K_END) {
+						return n;
+					}
+					continue;
+				}
+				if (st == MG_P_START && t == MG_K_LT) {
+					st = MG_P_ALOCAL;
+					continue;
+				}
+				return -1;
+			case MG_P_WORD:
+			case MG_P_AWORD:
+				if (t == MG_K_DOT) {
+					st = angle ? MG_P_ADOT : MG_P_DOT;
+					mg_key_put(&k, ".", 1);
+					continue;
+				}
+				if (t == MG_K_AT && keyok) {
+					st = MG_P_DOMAIN;
+					mg_key_put(&k, "@", 1);
+					continue;
+				}
+				if (t == (angle ? MG_K_GT : MG_K_COMMA) || (!angle && t == MG_K_END)) {
+					goto address;
+				}
+				if (!angle && (t == MG_K_WORD || t == MG_K_QWORD || t == MG_K_LT)) {
+					/* two words in a row: only a display name before "<" */
+					st = MG_P_NAME;
+					goto name;
+				}
+				return -1;
+			case MG_P_DOT:
+			case MG_P_ADOT:
+				if (t == MG_K_WORD || t == MG_K_QWORD) {
+					break;
+				}
+				if (st == MG_P_DOT && (t == MG_K_DOT || t == MG_K_LT)) {
+					st = MG_P_NAME;
+					goto name;
+				}
+				return -1;
+			case MG_P_NAME:
+			name:
+				if (t == MG_K_LT) {
+					st = MG_P_ALOCAL;
+				} else if (t != MG_K_WORD && t != MG_K_QWORD && t != MG_K_DOT) {
+					return -1;
+				}
+				continue;
+			case MG_P_DOMAIN:
+				if (t == MG_K_WORD && key) {
+					st = MG_P_DWORD;
+					mg_key_put(&k, ts, (size_t) (te - ts));
+					continue;
+				}
+				return -1;
+			case MG_P_DWORD:
+				if (t == MG_K_DOT) {
+					st = MG_P_DOMAIN;
+					mg_key_put(&k, ".", 1);
+					continue;
+				}
+				if (t == (angle ? MG_K_GT : MG_K_COMMA) || (!angle && t == MG_K_END)) {
+					goto address;
+				}
+				return -1;
+			case MG_P_AFTER:
+				if (t == MG_K_COMMA || t == MG_K_END) {
+					if (t == MG_K_END) {
+						return n;
+					}
+					st = MG_P_START;
+					continue;
+				}
+				return -1;
+			default:
+				return -1;
+		}
+
+		/* a word of the local part (or of a display name) */
+		words++;
+		if (t == MG_K_QWORD) {
+			quoted = 1;
+		}
+		if (!key || (quoted && words > 1)) {
+			keyok = 0;
+		}
+		mg_key_put(&k, ts, (size_t) (te - ts));
+		st = angle ? MG_P_AWORD : MG_P_WORD;
+		if (angle && !keyok) {
+			return -1;
+		}
+		continue;
+
+	address:
+		if (!keyok) {
+			return -1;
+		}
+		if (set == NULL) {
+			n++;
+		} else {
+			n += mg_rcpt_add(set, list, k.len, k.fits);
+		}
+		if (angle) {
+			st = MG_P_AFTER;
+			continue;
+		}
+		if (t == MG_K_END) {
+			return n;
+		}
+		st = MG_P_START;
+	}
+}
+
+/* Recipients of one address-list value of list (0: To/Cc/Bcc, 1:
+ * Resent-*): mg_count()'s, less the repeats the MTA drops when set is
+ * given. */
+static size_t mg_list_count(mg_rcpt_set *set, int list, const char *value, size_t len, int lead_colon, int *malformed)
+{
+	int bad = 0;
+	size_t n = mg_count(value, len, lead_colon, &bad);
+	long plain;
+
+	if (bad) {
+		*malformed = 1;
+	}
+	if (set == NULL) {
+		return n;
+	}
+	if (!bad && !lead_colon && n > 0) {
+		/* the plain form, checked first, and as many addresses as the
+		 * MTA's own count: then the keys are compared */
+		plain = mg_plain_list(value, len, NULL, list);
+		if (plain >= 0 && (size_t) plain == n) {
+			return (size_t) mg_plain_list(value, len, set, list);
+		}
+	}
+	mg_rcpt_unknown(set, list, n);
+	return n;
 }
 
 /* ---- header fields ---- */
@@ -607,6 +1038,7 @@ typedef struct {
 	size_t bad_lines;	/* malformed lines counted, to-argument included */
 	size_t cut;		/* only lines that end within this many bytes are counted */
 	size_t head;		/* the bytes of the lines counted */
+	mg_rcpt_set *set;	/* duplicates are removed with it; NULL: not removed */
 } mg_sum_ctx;
 
 /* Adds one field to the summary. counted: its first line is counted, and
@@ -641,13 +1073,13 @@ static void mg_sum_field(mg_sum_ctx *c, const mg_hdr_field *f, size_t value_len,
 		case MG_HDR_TO:
 		case MG_HDR_CC:
 		case MG_HDR_BCC:
-			out->plain_rcpts += mg_count(f->value, value_len, lead_colon, &bad);
+			out->plain_rcpts += mg_list_count(c->set, 0, f->value, value_len, lead_colon, &bad);
 			break;
 		case MG_HDR_RESENT_TO:
 		case MG_HDR_RESENT_CC:
 		case MG_HDR_RESENT_BCC:
 			out->has_resent = 1;
-			out->resent_rcpts += mg_count(f->value, value_len, lead_colon, &bad);
+			out->resent_rcpts += mg_list_count(c->set, 1, f->value, value_len, lead_colon, &bad);
 			break;
 		default:
 			break;
@@ -775,7 +1207,7 @@ static void mg_sum_rcpts(mg_msg_summary *out, size_t bad_lines)
 	}
 }
 
-void mg_summarize(const char *to, size_t to_len, const char *hdrs, size_t hdrs_len, mg_msg_summary *out)
+void mg_summarize(const char *to, size_t to_len, const char *hdrs, size_t hdrs_len, mg_rcpt_set *set, mg_msg_summary *out)
 {
 	mg_sum_ctx c;
 
@@ -783,6 +1215,10 @@ void mg_summarize(const char *to, size_t to_len, const char *hdrs, size_t hdrs_l
 	memset(&c, 0, sizeof(c));
 	c.out = out;
 	c.cut = SIZE_MAX;
+	c.set = set;
+	if (set != NULL) {
+		mg_rcpt_set_reset(set);
+	}
 
 	/* PHP writes "To: <to>", "Subject: ..." and then the extra headers */
 	(void) mg_walk(to, to_len, 1, NULL, NULL, &c);
@@ -791,7 +1227,7 @@ void mg_summarize(const char *to, size_t to_len, const char *hdrs, size_t hdrs_l
 	mg_sum_rcpts(out, c.bad_lines);
 }
 
-size_t mg_scan_headers(const char *hdrs, size_t len, size_t limit, mg_hdr_cb cb, void *ctx, mg_msg_summary *out)
+size_t mg_scan_headers(const char *hdrs, size_t len, size_t limit, mg_rcpt_set *set, mg_hdr_cb cb, void *ctx, mg_msg_summary *out)
 {
 	mg_sum_ctx c;
 
@@ -800,6 +1236,10 @@ size_t mg_scan_headers(const char *hdrs, size_t len, size_t limit, mg_hdr_cb cb,
 	c.out = out;
 	c.in_hdrs = 1;
 	c.cut = SIZE_MAX;
+	c.set = set;
+	if (set != NULL) {
+		mg_rcpt_set_reset(set);
+	}
 	if (limit != 0 && len > limit) {
 		c.cut = limit;
 		out->capped = 1;
@@ -807,8 +1247,9 @@ size_t mg_scan_headers(const char *hdrs, size_t len, size_t limit, mg_hdr_cb cb,
 	out->fields = mg_walk(hdrs, len, 0, cb, ctx, &c);
 	if (out->capped) {
 		/* Every recipient takes at least one byte of its field's value,
-		 * so the rest of the block holds at most one per byte; and the
-		 * two sums cover whichever of To/Cc/Bcc or Resent-* the MTA uses. */
+		 * so the rest of the block holds at most one per byte (none of
+		 * them taken for a repeat); and the two sums cover whichever of
+		 * To/Cc/Bcc or Resent-* the MTA uses. */
 		out->rcpts = out->plain_rcpts + out->resent_rcpts + (len - c.head);
 	} else {
 		mg_sum_rcpts(out, c.bad_lines);

@@ -20,11 +20,16 @@
  *     the two passes it replaced: mg_scan_fields() over the whole block,
  *     then mg_summarize() over the whole lines within the limit, plus one
  *     recipient per byte after them;
+ *   - removing duplicate recipients (mg_rcpt_set) only lowers the counts
+ *     (rcpts, plain_rcpts, resent_rcpts), never to 0 from 1 or more, and
+ *     changes nothing else; the less the filter remembers, the more is
+ *     counted, and remembering nothing counts every recipient;
  *   - the same input scanned twice gives the same answers.
  * The first input byte chooses where the input is split into the
  * to-argument and the additional headers for mg_summarize(), the limit
- * for mg_scan_headers(), and the output room (4 bytes per unit) for the
- * RFC 2047 decoder (mime.c), which is fuzzed on the same input.
+ * for mg_scan_headers(), how much the filter remembers in the second
+ * count, and the output room (4 bytes per unit) for the RFC 2047 decoder
+ * (mime.c), which is fuzzed on the same input.
  */
 
 #include <stddef.h>
@@ -37,6 +42,9 @@
 #include "../../ext/mailguard/mime.h"
 
 #define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "invariant failed: %s (line %d)\n", #cond, __LINE__); abort(); } } while (0)
+
+/* The duplicate filter's memory (about 100 KiB). */
+static mg_rcpt_set set;
 
 typedef struct {
 	const char *buf;
@@ -93,7 +101,7 @@ static void two_passes(const char *buf, size_t len, size_t limit, const walk *w,
 		for (head = limit; head > 0 && buf[head - 1] != '\n'; head--) {
 		}
 	}
-	mg_summarize(NULL, 0, head ? buf : NULL, head, out);
+	mg_summarize(NULL, 0, head ? buf : NULL, head, &set, out);
 	out->fields = w->calls;
 	out->has_stamp = w->stamp;
 	out->has_trace = w->trace;
@@ -103,40 +111,71 @@ static void two_passes(const char *buf, size_t len, size_t limit, const walk *w,
 	}
 }
 
-static void scan_all(const char *buf, size_t len, size_t split, size_t limit)
+/* The counts with repeats removed (dd) against every recipient counted
+ * (raw): lower or equal, 0 only when raw is, and the rest the same. */
+static void same_but_fewer(const mg_msg_summary *dd, const mg_msg_summary *raw)
+{
+	mg_msg_summary a = *dd;
+
+	CHECK(dd->rcpts <= raw->rcpts && dd->plain_rcpts <= raw->plain_rcpts && dd->resent_rcpts <= raw->resent_rcpts);
+	CHECK(raw->rcpts == 0 || dd->rcpts >= 1);
+	CHECK(raw->plain_rcpts == 0 || dd->plain_rcpts >= 1);
+	CHECK(raw->resent_rcpts == 0 || dd->resent_rcpts >= 1);
+	a.rcpts = raw->rcpts;
+	a.plain_rcpts = raw->plain_rcpts;
+	a.resent_rcpts = raw->resent_rcpts;
+	CHECK(memcmp(&a, raw, sizeof(a)) == 0);
+}
+
+static void scan_all(const char *buf, size_t len, size_t split, size_t limit, size_t remember)
 {
 	walk w = { buf, len, buf, 0, 14695981039346656037u, 0, 0 };
 	walk w1 = w;
 	size_t n, c, c2, hl = len - split;
 	int mal = 0;
-	mg_msg_summary s, s2;
+	mg_msg_summary s, s2, raw, less;
 
 	n = mg_scan_fields(buf, len, on_field, &w);
 	CHECK(n == w.calls);
 	CHECK(mg_scan_fields(buf, len, NULL, NULL) == n);
 
+	mg_rcpt_set_init(&set, MG_DUP_FILTER_LIMIT);
 	memset(&s2, 0, sizeof(s2));
 	two_passes(buf, len, limit, &w, &s2);
-	CHECK(mg_scan_headers(buf, len, limit, on_field, &w1, &s) == n);
+	CHECK(mg_scan_headers(buf, len, limit, &set, on_field, &w1, &s) == n);
 	CHECK(w1.calls == n && w1.sum == w.sum);
 	CHECK(memcmp(&s, &s2, sizeof(s)) == 0);
-	CHECK(mg_scan_headers(buf, len, limit, NULL, NULL, &s2) == n);
+	CHECK(mg_scan_headers(buf, len, limit, &set, NULL, NULL, &s2) == n);
 	CHECK(memcmp(&s, &s2, sizeof(s)) == 0);
+
+	/* duplicates: fewer than every recipient, more when less is remembered */
+	CHECK(mg_scan_headers(buf, len, limit, NULL, NULL, NULL, &raw) == n);
+	same_but_fewer(&s, &raw);
+	mg_rcpt_set_init(&set, remember);
+	mg_scan_headers(buf, len, limit, &set, NULL, NULL, &less);
+	same_but_fewer(&less, &raw);
+	CHECK(less.rcpts >= s.rcpts && less.plain_rcpts >= s.plain_rcpts && less.resent_rcpts >= s.resent_rcpts);
+	mg_rcpt_set_init(&set, 0);
+	mg_scan_headers(buf, len, limit, &set, NULL, NULL, &less);
+	CHECK(memcmp(&less, &raw, sizeof(raw)) == 0);
+	mg_rcpt_set_init(&set, MG_DUP_FILTER_LIMIT);
 
 	c = mg_count_rcpts_ex(buf, len, &mal);
 	c2 = mg_count_rcpts(buf, len);
 	CHECK(c == c2);
 	CHECK(c <= len + 1);
 
-	mg_summarize(split ? buf : NULL, split, hl ? buf + split : NULL, hl, &s);
+	mg_summarize(split ? buf : NULL, split, hl ? buf + split : NULL, hl, &set, &s);
 	CHECK(s.rcpts >= (s.has_resent ? s.resent_rcpts : s.plain_rcpts));
 	if (s.malformed_lines > 0 && s.has_resent) {
 		CHECK(s.rcpts >= s.plain_rcpts && s.rcpts >= s.resent_rcpts);
 	}
 	CHECK(s.plain_rcpts <= len + 1 + s.fields);
 	CHECK(s.malformed_lines <= s.fields);
-	mg_summarize(split ? buf : NULL, split, hl ? buf + split : NULL, hl, &s2);
+	mg_summarize(split ? buf : NULL, split, hl ? buf + split : NULL, hl, &set, &s2);
 	CHECK(memcmp(&s, &s2, sizeof(s)) == 0);
+	mg_summarize(split ? buf : NULL, split, hl ? buf + split : NULL, hl, NULL, &raw);
+	same_but_fewer(&s, &raw);
 }
 
 /* The log's RFC 2047 decoder, into an output buffer of exactly cap bytes:
@@ -167,7 +206,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t split, limit;
 
 	if (size == 0) {
-		scan_all(NULL, 0, 0, 0);
+		scan_all(NULL, 0, 0, 0, 0);
 		return 0;
 	}
 	split = data[0] % 64;
@@ -183,7 +222,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	memcpy(buf, data, size);
-	scan_all(buf, size, split, limit);
+	/* 0 .. 1020: none, some, all of the filter's places */
+	scan_all(buf, size, split, limit, (size_t) data[-1] * 4);
 	decode_all(buf, size, (size_t) data[-1] * 4);
 	free(buf);
 	return 0;

@@ -22,6 +22,9 @@
 
 static int passed, failed, verbose;
 
+/* The duplicate filter's memory (about 100 KiB: not on the stack). */
+static mg_rcpt_set rset;
+
 static void check(int ok, const char *what)
 {
 	if (ok) {
@@ -122,7 +125,7 @@ static const mail_case cases[] = {
 	MC("Cc and Bcc add up", "a@x", "Cc: b@y\r\nBcc: c@z, d@z", 4, 0, 0, 0),
 	MC("repeated To/Cc/Bcc all count", "a@x",
 	   "To: b@y\r\nTo: c@z\r\nCc: d@z\r\nCc: e@z\r\nBcc: f@z\r\nBcc: g@z", 7, 0, -1, 0),
-	MC("same address twice counts twice", "a@x", "To: a@x", 2, -1, -1, 0),
+	MC("same address twice is queued once", "a@x", "To: a@x", 1, -1, -1, 0),
 	MC("header names case-insensitive", "", "bCC: a@x\r\ncC: b@y\r\nTO: c@z", 3, -1, -1, 0),
 	MC("whitespace before colon", "", "Bcc : x@y\r\nCc\t: z@y\r\nBcc \t : w@y", 3, -1, -1, 0),
 	MC("folded Bcc with CRLF", "", "Bcc: a@x,\r\n b@y,\r\n\tc@z", 3, -1, -1, 0),
@@ -191,6 +194,59 @@ static const mail_case cases[] = {
 	MC("open parens", "((((a", "", 1, -1, -1, 1),
 	MC("unterminated quote in Bcc sets summary flag", "", "Bcc: \"a, b@x", 2, -1, -1, 1),
 	MC("unterminated quote after fold", "", "Bcc: a@x,\r\n \"b@y, c@y", 3, -1, -1, 1),
+
+	/* duplicates: what a private Postfix 3.7.11 queued for each
+	 * (tests/postfix/dedupe.sh), or more where the scanner does not
+	 * compare the form (marked "more") */
+	MC("repeat in any case is queued once", "a@example.com, A@Example.COM, a@example.com", "", 1, 0, -1, 0),
+	MC("repeat: angle, quoted, comment", "a@example.com, <a@example.com>, \"a\"@example.com, a@example.com (comment)", "", 1, -1, -1, 0),
+	MC("repeat under other display names", "A <a@example.com>, B <a@example.com>", "", 1, -1, -1, 0),
+	MC("repeat with other comments", "a@example.com (x), a@example.com (y)", "", 1, -1, -1, 0),
+	MC("bare local part repeated", "john, john, JOHN", "", 1, -1, -1, 0),
+	MC("bare local part and local@myorigin: two", "john, john@mailguard-test.localdomain", "", 2, -1, -1, 0),
+	MC("repeat across To, Cc and Bcc", "a@example.com", "Cc: a@example.com\r\nBcc: A@EXAMPLE.COM", 1, -1, -1, 0),
+	MC("trailing dot: two", "a@example.com., a@example.com", "", 2, -1, -1, 0),
+	MC("bang path: two", "example.com!a, a@example.com", "", 2, -1, -1, 0),
+	MC("percent hack: two", "a%example.com@localhost, a@example.com", "", 2, -1, -1, 0),
+	MC("route: two", "<@x.example:a@example.com>, a@example.com", "", 2, -1, -1, 0),
+	MC("blanks between tokens", "a . b@example.com, a.b@example.com", "", 1, -1, -1, 0),
+	MC("quoted local part", "\"a.b\"@example.com, a.b@example.com", "", 1, -1, -1, 0),
+	MC("quoted local part with a space, case", "\"A b\"@example.com, \"a B\"@example.com", "", 1, -1, -1, 0),
+	MC("domain literal: more", "a@[192.0.2.1], A@[192.0.2.1]", "", 2, -1, -1, 0),
+	MC("8-bit: not folded", "\xc3\x84@example.com, \xc3\xa4@example.com", "", 2, -1, -1, 0),
+	MC("8-bit repeated: more", "\xc3\xa4@example.com, \xc3\xa4@example.com", "", 2, -1, -1, 0),
+	MC("group: more", "g: a@example.com, a@example.com;", "", 2, -1, -1, 0),
+	MC("escape in quoted local part: more", "\"a\\b\"@example.com, ab@example.com", "", 2, -1, -1, 0),
+	MC("'@' in quoted local part: more", "\"a@b\"@example.com, \"a@b@example.com\"", "", 2, -1, -1, 0),
+	MC("unquoted comma in display name, repeat", "Doe, John <doe@example.com>, doe", "", 2, -1, -1, 0),
+	MC("repeat in Resent-To", "a@example.com", "Resent-To: r@example.com, R@example.com", 1, 1, -1, 0),
+	MC("repeat across Resent-To and Resent-Cc", "a@example.com", "Resent-To: r@example.com\r\nResent-Cc: R@EXAMPLE.com", 1, 1, -1, 0),
+	MC("domain case", "a@EXAMPLE.com, a@example.COM", "", 1, -1, -1, 0),
+	MC("blanks around @", "a@example.com, a @ example.com", "", 1, -1, -1, 0),
+	MC("comments inside the address", "a(c)@example.com, a@(c)example.com, <a@example.com (c)>, (c)a@example.com", "", 1, -1, -1, 0),
+	MC("quoted bare local part", "\"john\", john", "", 1, -1, -1, 0),
+	MC("display name with comment", "John (x) <a@example.com>, a@example.com", "", 1, -1, -1, 0),
+	MC("comment between dots", "a.b(c).c@example.com, a.b.c@example.com", "", 1, -1, -1, 0),
+	MC("quoted local part starting with a dot", "\".a\"@example.com, \".A\"@example.com", "", 1, -1, -1, 0),
+	MC("repeat after a fold", "a@example.com,\r\n A@example.com", "", 1, -1, -1, 0),
+	MC("bare dotted local part", "john.doe, John.Doe", "", 1, -1, -1, 0),
+	MC("extension is another address", "a+tag@example.com, a@example.com", "", 2, -1, -1, 0),
+	MC("tabs around the comma", "a@example.com\t,\ta@example.com", "", 1, -1, -1, 0),
+	MC("encoded-word display name", "=?utf-8?q?x?= <a@example.com>, a@example.com", "", 1, -1, -1, 0),
+	MC("quoted display name with a comma", "\"Doe, John\" <a@example.com>, a@example.com", "", 1, -1, -1, 0),
+	MC("nested comment", "a@example.com (x (y) z), <a@example.com>", "", 1, -1, -1, 0),
+	MC("blanks inside angle brackets", "< a @ example.com >, a@example.com", "", 1, -1, -1, 0),
+	MC("escaped quote in quoted local part: more", "\"a\\\"b\"@example.com, \"a\\\"b\"@example.com", "", 2, -1, -1, 0),
+	MC("repeated To fields", "a@example.com, a@example.com", "To: a@example.com\r\nCc: a@example.com, <A@example.com>", 1, -1, -1, 0),
+	MC("bare local part in angle brackets", "<john>, john", "", 1, -1, -1, 0),
+	MC("empty elements", "a@example.com,,a@example.com,", "", 1, -1, -1, 0),
+	MC("malformed line: repeats still dropped, the rest counted", "a@example.com", "not a field\r\nCc: a@example.com, b@example.com", 2, -1, -1, 1),
+	MC("missing comma: more", "John Smith, john", "", 3, -1, -1, 0),
+	MC("unterminated quote: not compared", "a@x, a@x, \"b", "", 3, -1, -1, 1),
+	MC("Bcc with a blank before the colon: not compared (Postfix 1)", "", "Bcc : a@x, a@x", 2, -1, -1, 0),
+	MC("a compared list and an uncompared one", "a@x, a@x", "Cc: a@x, John Smith", 4, -1, -1, 0),
+	MC("Resent-* and To/Cc/Bcc are separate lists", "r@x", "Resent-To: r@x, r@x", 1, 1, -1, 0),
+	MC("malformed line and Resent: the larger, each without repeats", "a@x, b@x, a@x", "junk\r\nResent-To: r@x, r@x", 2, 1, -1, 1),
 };
 
 static void run_cases(void)
@@ -202,12 +258,24 @@ static void run_cases(void)
 		const mail_case *c = &cases[i];
 		char *to = dup_exact(c->to, c->to_len);
 		char *hdrs = dup_exact(c->hdrs, c->hdrs_len);
-		mg_msg_summary s;
+		mg_msg_summary s, raw;
 		int ok = 1;
 		size_t k;
 
-		mg_summarize(to, c->to_len, hdrs, c->hdrs_len, &s);
+		mg_summarize(to, c->to_len, hdrs, c->hdrs_len, &rset, &s);
+		mg_summarize(to, c->to_len, hdrs, c->hdrs_len, NULL, &raw);
 		if ((long) s.rcpts != c->rcpts) {
+			ok = 0;
+		}
+		/* removing repeats only lowers the counts, never to 0 */
+		if (s.rcpts > raw.rcpts || (raw.rcpts > 0 && s.rcpts == 0)
+				|| s.plain_rcpts > raw.plain_rcpts || s.resent_rcpts > raw.resent_rcpts) {
+			ok = 0;
+		}
+		raw.rcpts = s.rcpts;
+		raw.plain_rcpts = s.plain_rcpts;
+		raw.resent_rcpts = s.resent_rcpts;
+		if (memcmp(&raw, &s, sizeof(s)) != 0) {
 			ok = 0;
 		}
 		if (c->has_resent >= 0 && s.has_resent != c->has_resent) {
@@ -347,10 +415,10 @@ static void run_field_checks(void)
 	{
 		mg_msg_summary m;
 
-		mg_summarize(NULL, 0, NULL, 0, &m);
+		mg_summarize(NULL, 0, NULL, 0, &rset, &m);
 		check(m.rcpts == 0 && m.fields == 0 && !m.malformed, "summary: all empty");
 		buf = dup_exact("a\r\nb\r\nBcc: c@x", 14);
-		mg_summarize(NULL, 0, buf, 14, &m);
+		mg_summarize(NULL, 0, buf, 14, &rset, &m);
 		check(m.fields == 3 && m.malformed_lines == 2 && m.rcpts == 1,
 			"summary: fields and malformed_lines counted in hdrs");
 		free(buf);
@@ -425,21 +493,21 @@ static void run_one_walk_checks(void)
 	int same_all = 1;
 
 	memset(&s, 0, sizeof(s));
-	n = mg_scan_headers(buf, len, 0, collect, &s, &m);
+	n = mg_scan_headers(buf, len, 0, &rset, collect, &s, &m);
 	check(n == 2 && s.n == 2 && m.fields == 2 && m.rcpts == 3 && m.has_stamp && !m.capped && !m.malformed
 		&& same(s.f[0].value, s.f[0].value_len, "a@x,\r\n b@x,\r\n c@x"),
 		"one walk: no limit, fields and counts");
-	n = mg_scan_headers(buf, len, len, NULL, NULL, &m);
+	n = mg_scan_headers(buf, len, len, &rset, NULL, NULL, &m);
 	check(n == 2 && m.rcpts == 3 && !m.capped, "one walk: a limit of exactly the length does not cap");
 
 	memset(&s, 0, sizeof(s));
-	n = mg_scan_headers(buf, len, 18, collect, &s, &m);
+	n = mg_scan_headers(buf, len, 18, &rset, collect, &s, &m);
 	check(n == 2 && m.capped && m.rcpts == 2 + (len - 18) && m.has_stamp && m.fields == 2
 		&& same(s.f[0].value, s.f[0].value_len, "a@x,\r\n b@x,\r\n c@x"),
 		"one walk: a fold past the limit counts up to its last whole line; cb sees the whole value");
-	mg_scan_headers(buf, len, 17, NULL, NULL, &m);
+	mg_scan_headers(buf, len, 17, &rset, NULL, NULL, &m);
 	check(m.capped && m.rcpts == 1 + (len - 11), "one walk: a line cut by the limit is not counted");
-	mg_scan_headers(buf, len, 5, NULL, NULL, &m);
+	mg_scan_headers(buf, len, 5, &rset, NULL, NULL, &m);
 	check(m.capped && m.rcpts == len && m.plain_rcpts == 0 && m.has_stamp && m.fields == 2,
 		"one walk: no whole line within the limit: one per byte; stamp still found");
 	free(buf);
@@ -448,10 +516,10 @@ static void run_one_walk_checks(void)
 		static const char in[] = "Cc: a@x\r\njunk\r\nTo: b@x";	/* lines end at 9, 15 */
 
 		buf = dup_exact(in, sizeof(in) - 1);
-		mg_scan_headers(buf, sizeof(in) - 1, 9, NULL, NULL, &m);
+		mg_scan_headers(buf, sizeof(in) - 1, 9, &rset, NULL, NULL, &m);
 		check(m.capped && !m.malformed && m.malformed_lines == 0 && m.rcpts == 1 + (sizeof(in) - 1 - 9) && m.fields == 3,
 			"one walk: a malformed line past the limit is not counted");
-		mg_scan_headers(buf, sizeof(in) - 1, 15, NULL, NULL, &m);
+		mg_scan_headers(buf, sizeof(in) - 1, 15, &rset, NULL, NULL, &m);
 		check(m.capped && m.malformed && m.malformed_lines == 1 && m.rcpts == 1 + 7,
 			"one walk: a malformed line within the limit is");
 		free(buf);
@@ -460,7 +528,7 @@ static void run_one_walk_checks(void)
 		static const char in[] = "To: a@x\r\nResent-To: r@x\r\nX: y";	/* lines end at 9, 25 */
 
 		buf = dup_exact(in, sizeof(in) - 1);
-		mg_scan_headers(buf, sizeof(in) - 1, 26, NULL, NULL, &m);
+		mg_scan_headers(buf, sizeof(in) - 1, 26, &rset, NULL, NULL, &m);
 		check(m.capped && m.has_resent && m.rcpts == 1 + 1 + 4,
 			"one walk: capped, To/Cc/Bcc and Resent-* both count");
 		free(buf);
@@ -471,11 +539,11 @@ static void run_one_walk_checks(void)
 		buf = dup_exact(in, sizeof(in) - 1);
 		memset(&s, 0, sizeof(s));
 		s.stop_at = 2;
-		n = mg_scan_headers(buf, sizeof(in) - 1, 0, collect, &s, &m);
+		n = mg_scan_headers(buf, sizeof(in) - 1, 0, &rset, collect, &s, &m);
 		check(n == 2 && s.n == 2 && m.fields == 2 && m.rcpts == 2, "one walk: callback stop ends walk and summary");
 		free(buf);
 	}
-	mg_scan_headers(NULL, 0, 10, NULL, NULL, &m);
+	mg_scan_headers(NULL, 0, 10, &rset, NULL, NULL, &m);
 	check(m.rcpts == 0 && m.fields == 0 && !m.capped, "one walk: empty block");
 
 	/* without a limit, the summary of every case with no to-argument is
@@ -485,10 +553,16 @@ static void run_one_walk_checks(void)
 			continue;
 		}
 		buf = dup_exact(cases[i].hdrs, cases[i].hdrs_len);
-		mg_summarize(NULL, 0, buf, cases[i].hdrs_len, &ref);
-		n = mg_scan_headers(buf, cases[i].hdrs_len, 0, NULL, NULL, &m);
+		mg_summarize(NULL, 0, buf, cases[i].hdrs_len, &rset, &ref);
+		n = mg_scan_headers(buf, cases[i].hdrs_len, 0, &rset, NULL, NULL, &m);
 		if (memcmp(&m, &ref, sizeof(m)) != 0 || n != mg_scan_fields(buf, cases[i].hdrs_len, NULL, NULL)) {
 			printf("FAIL: one walk differs from mg_summarize() on case %zu\n", i + 1);
+			same_all = 0;
+		}
+		mg_summarize(NULL, 0, buf, cases[i].hdrs_len, NULL, &ref);
+		n = mg_scan_headers(buf, cases[i].hdrs_len, 0, NULL, NULL, NULL, &m);
+		if (memcmp(&m, &ref, sizeof(m)) != 0) {
+			printf("FAIL: one walk differs from mg_summarize() without a set on case %zu\n", i + 1);
 			same_all = 0;
 		}
 		free(buf);
@@ -696,6 +770,297 @@ static void run_reference_checks(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* duplicates: the filter's limit, its memory, and a model              */
+
+static char *lbuf;
+static size_t llen;
+#define LBUF_SIZE (1u << 20)
+
+static void put(const char *fmt, const char *a, const char *b)
+{
+	llen += (size_t) snprintf(lbuf + llen, LBUF_SIZE - llen, fmt, a, b);
+	if (llen >= LBUF_SIZE) {
+		fprintf(stderr, "lbuf too small\n");
+		exit(2);
+	}
+}
+
+/* rcpts of a header block (lbuf) with the filter taking `remember` */
+static size_t dd_count(size_t remember, mg_msg_summary *s)
+{
+	char *buf = dup_exact(lbuf, llen);
+
+	mg_rcpt_set_init(&rset, remember);
+	mg_summarize(NULL, 0, buf, llen, &rset, s);
+	free(buf);
+	return s->rcpts;
+}
+
+/* n addresses a0..a<n-1>@example.com, separated by sep */
+static void put_many(const char *sep, int n)
+{
+	char one[32];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(one, sizeof(one), "a%d@example.com", i);
+		put("%s%s", i ? sep : "", one);
+	}
+}
+
+/* FNV-1a as the scanner hashes a key of list 0 (to aim at one slot) */
+static unsigned slot_of(const char *k)
+{
+	unsigned long h = 2166136261u;
+
+	for (; *k; k++) {
+		h = ((h ^ (unsigned char) *k) * 16777619u) & 0xffffffffu;
+	}
+	return (unsigned) (h & (MG_RCPT_SET_SLOTS - 1));
+}
+
+/* A model of the filter: keys in order, the first `remember` distinct ones
+ * remembered; a key counts unless it is a remembered one seen before. */
+#define DD_MAX 2600
+static char dd_keys[DD_MAX][64];
+static size_t dd_nkeys;
+
+static size_t dd_model(size_t remember)
+{
+	static char seen[DD_MAX][64];
+	size_t nseen = 0, count = 0, i, j;
+
+	for (i = 0; i < dd_nkeys; i++) {
+		for (j = 0; j < nseen && strcmp(seen[j], dd_keys[i]) != 0; j++) {
+		}
+		if (j < nseen) {
+			continue;
+		}
+		count++;
+		if (nseen < remember) {
+			strcpy(seen[nseen++], dd_keys[i]);
+		}
+	}
+	return count;
+}
+
+/* Some letters of s in upper case, at random. */
+static void upper_some(char *s)
+{
+	for (; *s; s++) {
+		if (rng() % 3 == 0 && *s >= 'a' && *s <= 'z') {
+			*s = (char) (*s - 'a' + 'A');
+		}
+	}
+}
+
+/* One address in a form the scanner compares; its key goes to dd_keys. */
+static void dd_address(int big)
+{
+	static const char *locals[] = { "a", "b", "john", "a.b", "x-y", "first.last", "o'neil", "a+b", "q=r", "9", "q r" };
+	static const char *domains[] = { "", "", "@example.com", "@example.com", "@sub.example.org", "@x" };
+	static const char *names[] = { "John", "\"Doe, J.\"", "=?utf-8?q?J=C3=B6rg?=", "J. R. R.", "\"x\" y", "J\xc3\xb6rg", "(c) Name" };
+	char local[32], domain[32], shown[128], tmp[128];
+	size_t i, o;
+	int form = (int) (rng() % 8);
+
+	if (big) {
+		snprintf(local, sizeof(local), "u%lu", rng() % 1200);
+	} else {
+		snprintf(local, sizeof(local), "%s", locals[rng() % (sizeof(locals) / sizeof(locals[0]))]);
+	}
+	snprintf(domain, sizeof(domain), "%s", domains[rng() % (sizeof(domains) / sizeof(domains[0]))]);
+	snprintf(dd_keys[dd_nkeys++], sizeof(dd_keys[0]), "%s%s", local, domain);
+	/* any letter in any case */
+	upper_some(local);
+	upper_some(domain);
+	if (strchr(local, ' ') != NULL && form != 2 && form != 3) {
+		form = 4;	/* a space only in a quoted local part */
+	}
+	switch (form) {
+		case 4:
+			snprintf(shown, sizeof(shown), "\"%s\"%s", local, domain);
+			break;
+		case 5:
+			/* blanks around every dot and "@" */
+			snprintf(tmp, sizeof(tmp), "%s%s", local, domain);
+			for (i = o = 0; tmp[i] && o + 4 < sizeof(shown); i++) {
+				if (tmp[i] == '.' || tmp[i] == '@') {
+					shown[o++] = ' ';
+					shown[o++] = tmp[i];
+					shown[o++] = ' ';
+				} else {
+					shown[o++] = tmp[i];
+				}
+			}
+			shown[o] = '\0';
+			break;
+		case 6:
+			snprintf(shown, sizeof(shown), "%s(c)%s", local, domain);
+			break;
+		default:
+			snprintf(shown, sizeof(shown), strchr(local, ' ') ? "\"%s\"%s" : "%s%s", local, domain);
+			break;
+	}
+	switch (form) {
+		case 1:
+			put("<%s>%s", shown, "");
+			break;
+		case 2:
+			put("%s <%s>", names[rng() % (sizeof(names) / sizeof(names[0]))], shown);
+			break;
+		case 3:
+			put("%s (%s)", shown, rng() % 2 ? "a, b" : "x (y) z");
+			break;
+		default:
+			put("%s%s", shown, "");
+			break;
+	}
+}
+
+static void run_dedupe_checks(void)
+{
+	static const char *seps[] = { ", ", ",", ",\r\n ", ",\n\t", ", , " };
+	mg_msg_summary s;
+	char what[256];
+	long r, bad = 0, dups = 0;
+	size_t i, want;
+
+	lbuf = malloc(LBUF_SIZE);
+	if (lbuf == NULL) {
+		exit(2);
+	}
+
+	/* the filter's limit: head, n addresses, tail, the places it has */
+	{
+		static const struct {
+			const char *head, *sep;
+			int n;
+			const char *tail;
+			size_t remember, want;
+			const char *what;
+		} lim[] = {
+			/* Postfix: 1002, 1000, 1000 (tests/postfix/dedupe.sh) */
+			{ "To: ", ", ", 1000, ", x@example.com, x@example.com, a0@example.com", MG_DUP_FILTER_LIMIT, 1002,
+				"a repeat of the 1001st address counts, of the 1st not" },
+			{ "To: ", ", ", 1000, ", a999@example.com", MG_DUP_FILTER_LIMIT, 1000, "a repeat of the 1000th address is dropped" },
+			{ "To: ", ",\r\n ", 1000, "\r\nCc: a999@example.com, a0@example.com, A998@EXAMPLE.COM", MG_DUP_FILTER_LIMIT, 1000,
+				"1000 in a folded To, repeated in Cc" },
+			/* one place taken by the command line (Postfix: 1 + 1000 + 1) */
+			{ "To: ", ", ", 1000, ", a999@example.com", MG_DUP_FILTER_LIMIT - 1, 1001, "999 places left: a repeat of the 1000th counts" },
+			{ "To: ", ", ", 1000, ", a999@example.com", 0, 1001, "no place left: every recipient counts" },
+			{ "To: ", ", ", 1000, ", a999@example.com", 5000, 1000, "at most MG_DUP_FILTER_LIMIT places" },
+			/* an uncompared list takes places too: 999 + 2 = full */
+			{ "To: ", ", ", 999, "\r\nCc: John Smith\r\nBcc: a998@example.com, a0@example.com", MG_DUP_FILTER_LIMIT, 999 + 2,
+				"an uncompared list fills places (a998 still remembered)" },
+			{ "Cc: John Smith\r\nTo: ", ", ", 1000, "\r\nBcc: a997@example.com, a998@example.com", MG_DUP_FILTER_LIMIT, 2 + 1000 + 1,
+				"places filled first by an uncompared list" },
+		};
+
+		for (i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
+			llen = 0;
+			put("%s%s", lim[i].head, "");
+			put_many(lim[i].sep, lim[i].n);
+			put("%s%s", lim[i].tail, "");
+			snprintf(what, sizeof(what), "duplicates: %s", lim[i].what);
+			check(dd_count(lim[i].remember, &s) == lim[i].want, what);
+		}
+	}
+
+	/* the memory for address text (64 KiB) runs out: an address whose
+	 * text does not fit in what is left is neither found nor remembered */
+	llen = 0;
+	{
+		char *longa = malloc(60001), *longc = malloc(6001);
+
+		if (longa == NULL || longc == NULL) {
+			exit(2);
+		}
+		memset(longa, 'a', 60000);
+		memset(longc, 'c', 6000);
+		longa[60000] = longc[6000] = '\0';
+		put("To: %s@x, b@x, b@x, %s@x, ", longa, longc);
+		put("%s@x, %s@x", longc, longa);
+		check(dd_count(MG_DUP_FILTER_LIMIT, &s) == 5, "duplicates: past the text memory an address counts, repeated or not");
+		free(longa);
+		free(longc);
+	}
+
+	/* 40 addresses aimed at one hash slot: after MG_PROBES (32) slots an
+	 * address is neither found nor remembered, so it counts again */
+	{
+		unsigned target = slot_of("k0@x");
+		char one[32];
+		int found = 0, round;
+		unsigned long k;
+
+		llen = 0;
+		put("To: %s%s", "", "");
+		for (round = 0; round < 2; round++) {
+			found = 0;
+			for (k = 0; found < 40; k++) {
+				snprintf(one, sizeof(one), "k%lu@x", k);
+				if (slot_of(one) == target) {
+					put("%s%s, ", one, "");
+					found++;
+				}
+			}
+		}
+		check(dd_count(MG_DUP_FILTER_LIMIT, &s) == 40 + 8, "duplicates: a crowded hash slot only counts more");
+	}
+
+	/* capped: repeats are dropped among the counted lines only */
+	{
+		static const char in[] = "Bcc: a@x, a@x\r\nBcc: a@x, a@x\r\n";	/* lines end at 15, 30 */
+		char *buf = dup_exact(in, sizeof(in) - 1);
+
+		mg_rcpt_set_init(&rset, MG_DUP_FILTER_LIMIT);
+		mg_scan_headers(buf, sizeof(in) - 1, 20, &rset, NULL, NULL, &s);
+		check(s.capped && s.rcpts == 1 + 15, "duplicates: capped, one per byte past the counted lines");
+		mg_scan_headers(buf, sizeof(in) - 1, 0, &rset, NULL, NULL, &s);
+		check(!s.capped && s.rcpts == 1, "duplicates: the same set starts afresh for each mail");
+		mg_scan_headers(buf, sizeof(in) - 1, 0, NULL, NULL, NULL, &s);
+		check(s.rcpts == 4, "duplicates: without a set every recipient counts");
+		free(buf);
+	}
+
+	/* random lists in the forms the scanner compares, against the model */
+	for (r = 0; r < 20000; r++) {
+		int big = r % 100 == 0, fields = 1 + (int) (rng() % 4), resent = rng() % 8 == 0, f;
+		size_t n, remember = rng() % 4 == 0 ? (size_t) (rng() % 1100) : MG_DUP_FILTER_LIMIT;
+		static const char *plain_names[] = { "To", "Cc", "Bcc", "cc", "BCC" };
+		static const char *resent_names[] = { "Resent-To", "Resent-Cc", "Resent-Bcc" };
+
+		llen = 0;
+		dd_nkeys = 0;
+		for (f = 0; f < fields; f++) {
+			put("%s: %s", resent ? resent_names[rng() % 3] : plain_names[rng() % 5], "");
+			n = big ? 300 + rng() % 300 : 1 + rng() % 6;
+			for (i = 0; i < n; i++) {
+				if (i > 0) {
+					put("%s%s", seps[rng() % 5], "");
+				}
+				dd_address(big);
+			}
+			put("%s%s", "\r\n", "");
+		}
+		want = dd_model(remember);
+		if (dd_count(remember, &s) != want) {
+			if (bad++ < 5) {
+				printf("FAIL: duplicates: model %zu, scanner %zu (remember %zu): %.300s\n", want, s.rcpts, remember, lbuf);
+			}
+		}
+		if (want < dd_nkeys) {
+			dups++;
+		}
+	}
+	snprintf(what, sizeof(what), "duplicates: 20000 random lists (%ld with repeats) counted as the model of Postfix's filter (%ld differ)", dups, bad);
+	check(bad == 0 && dups > 1000, what);
+	mg_rcpt_set_init(&rset, MG_DUP_FILTER_LIMIT);
+	free(lbuf);
+}
+
+/* ------------------------------------------------------------------ */
 /* size and time                                                       */
 
 static double since(clock_t t0)
@@ -727,12 +1092,13 @@ static void run_stress(void)
 		len += (size_t) sprintf(buf + len, "%sr%zu@example.com", i ? ", " : "", i);
 	}
 	t0 = clock();
-	mg_summarize(NULL, 0, buf, len, &s);
+	mg_summarize(NULL, 0, buf, len, &rset, &s);
 	secs = since(t0);
 	snprintf(what, sizeof(what), "stress: 100000 recipients in one Bcc -> %zu in %.3fs", s.rcpts, secs);
 	check(s.rcpts == 100000 && secs < TIME_LIMIT, what);
 
-	/* about 4 MiB of header block: 3 recipients per Bcc line, Subject lines between */
+	/* about 4 MiB of header block: 3 recipients per Bcc line, Subject
+	 * lines between; two of them the same on every line (queued once) */
 	len = 0;
 	n = 0;
 	while (len < big - 200) {
@@ -740,10 +1106,23 @@ static void run_stress(void)
 		n++;
 	}
 	t0 = clock();
-	mg_summarize("to@x", 4, buf, len, &s);
+	mg_summarize("to@x", 4, buf, len, &rset, &s);
 	secs = since(t0);
 	snprintf(what, sizeof(what), "stress: %zu-byte header block, %zu fields -> %zu rcpts in %.3fs", len, s.fields, s.rcpts, secs);
-	check(s.rcpts == 3 * n + 1 && s.fields == 2 * n && !s.malformed && secs < TIME_LIMIT, what);
+	check(s.rcpts == n + 2 + 1 && s.fields == 2 * n && !s.malformed && secs < TIME_LIMIT, what);
+
+	/* 4 MiB of one address, repeated in every case and form */
+	len = (size_t) sprintf(buf, "Bcc: ");
+	n = 0;
+	while (len < big - 100) {
+		len += (size_t) sprintf(buf + len, n % 3 == 0 ? "a@x.example, " : n % 3 == 1 ? "A <A@X.Example>,\r\n " : "\"a\"@x.EXAMPLE (c), ");
+		n++;
+	}
+	t0 = clock();
+	mg_summarize(NULL, 0, buf, len, &rset, &s);
+	secs = since(t0);
+	snprintf(what, sizeof(what), "stress: %zu repeats of one address in %zu bytes -> %zu in %.3fs", n, len, s.rcpts, secs);
+	check(s.rcpts == 1 && secs < TIME_LIMIT, what);
 
 	/* one 4 MiB folded Bcc */
 	len = (size_t) sprintf(buf, "Bcc: ");
@@ -753,7 +1132,7 @@ static void run_stress(void)
 		n++;
 	}
 	t0 = clock();
-	mg_summarize(NULL, 0, buf, len, &s);
+	mg_summarize(NULL, 0, buf, len, &rset, &s);
 	secs = since(t0);
 	snprintf(what, sizeof(what), "stress: one %zu-byte folded Bcc -> %zu in %.3fs", len, s.rcpts, secs);
 	check(s.rcpts == n && secs < TIME_LIMIT, what);
@@ -803,7 +1182,7 @@ static void run_stress(void)
 		char *all = dup_exact(buf, big);
 
 		t0 = clock();
-		mg_summarize(to, big / 4, hdrs, big - big / 4, &s);
+		mg_summarize(to, big / 4, hdrs, big - big / 4, &rset, &s);
 		n = mg_count_rcpts(all, big);
 		secs = since(t0);
 		snprintf(what, sizeof(what), "stress: 4 MiB of random bytes -> %zu rcpts as a mail, %zu as one value, in %.3fs",
@@ -820,11 +1199,13 @@ static void run_stress(void)
 int main(int argc, char **argv)
 {
 	verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
+	mg_rcpt_set_init(&rset, MG_DUP_FILTER_LIMIT);
 	run_cases();
 	run_field_checks();
 	run_name_checks();
 	run_one_walk_checks();
 	run_reference_checks();
+	run_dedupe_checks();
 	run_stress();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
