@@ -73,7 +73,7 @@ void mgm_facts_scan(const char *hdrs, size_t len, mgm_facts *f)
 	mg_msg_summary s;
 
 	memset(f, 0, sizeof(*f));
-	f->fields = mg_scan_headers(hdrs, len, 0, mgm_facts_field, f, &s);
+	f->fields = mg_scan_headers(hdrs, len, 0, NULL, mgm_facts_field, f, &s);	/* the count is the envelope's: no set */
 	f->malformed = s.malformed;
 }
 
