@@ -46,7 +46,23 @@ finish() { echo "$passed passed, $failed failed"; [ "$failed" = 0 ]; exit $?; }
 
 # {{{ 2., inside the namespace (bash run.sh --inside, from below)
 if [ "${1:-}" = --inside ]; then
+	# The checkout or the module may live under /tmp (a CI job's clone):
+	# keep each such top-level entry reachable at its path by binding it
+	# back from the old /tmp, which a tmpfs of this namespace's own holds.
+	kept=()
+	for p in "$ROOT" "$SO"; do
+		case $p in /tmp/?*) kept+=("$(echo "${p#/tmp/}" | cut -d/ -f1)") ;; esac
+	done
+	if [ ${#kept[@]} -gt 0 ]; then
+		hold=$(ls -d /mnt /media /srv 2>/dev/null | head -n 1)
+		{ [ -n "$hold" ] && mount -t tmpfs -o size=1m mg-isolation-hold "$hold" && mkdir "$hold/old" \
+			&& mount --bind /tmp "$hold/old"; } || { fail "two runs: cannot keep the checkout under /tmp reachable"; finish; }
+	fi
 	mount -t tmpfs -o mode=1777,size=512m mg-isolation /tmp || { fail "two runs: cannot mount a tmpfs on /tmp"; finish; }
+	for k in "${kept[@]}"; do
+		[ -d "/tmp/$k" ] && continue
+		{ mkdir "/tmp/$k" && mount --bind "$hold/old/$k" "/tmp/$k"; } || { fail "two runs: cannot bind /tmp/$k back"; finish; }
+	done
 	export TMPDIR=/tmp
 	A=$(sh "$ROOT/scripts/tmpdir.sh" new) && B=$(sh "$ROOT/scripts/tmpdir.sh" new) \
 		|| { fail "two runs: scripts/tmpdir.sh new failed"; finish; }
@@ -113,7 +129,7 @@ if [ "${1:-}" = --inside ]; then
 		fail "two runs: files missing from the run's own dir:$missing"
 	fi
 
-	stray=$(cd /tmp && ls -A | grep -vxF -e "$(basename "$A")" -e "$(basename "$B")")
+	stray=$(cd /tmp && ls -A | grep -vxF -e "$(basename "$A")" -e "$(basename "$B")" $(for k in "${kept[@]}"; do printf -- '-e %s ' "$k"; done))
 	if [ -z "$stray" ]; then
 		ok "two runs: nothing was written to the shared temp dir outside the two run dirs"
 	else
