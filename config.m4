@@ -115,6 +115,7 @@ if test "$PHP_MAILGUARD" != "no"; then
       ext/mailguard/log_writer.c
       ext/mailguard/store.c
       ext/mailguard/pq.c
+      ext/mailguard/deadline.c
       ext/mailguard/params.c
       ext/mailguard/mime.c
       ext/mailguard/utf8.c

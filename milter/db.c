@@ -17,6 +17,7 @@
 
 #define _GNU_SOURCE
 #include "db.h"
+#include "deadline.h"
 
 #include <errno.h>
 #include <libpq-fe.h>
@@ -47,40 +48,6 @@ void mgm_db_init(const char *dsn, int deadline_ms, int retry_ms)
 	mgm_db.retry_ms = retry_ms;
 }
 
-static uint64_t mgm_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
-}
-
-/* 1 ready, 0 deadline passed, -1 error */
-static int mgm_db_wait(int fd, int for_write, uint64_t deadline)
-{
-	for (;;) {
-		struct pollfd p;
-		uint64_t now = mgm_now_ms();
-		int rc;
-
-		if (fd < 0) {
-			return -1;
-		}
-		if (now >= deadline) {
-			return 0;
-		}
-		p.fd = fd;
-		p.events = for_write ? POLLOUT : POLLIN;
-		p.revents = 0;
-		rc = poll(&p, 1, (int) (deadline - now));
-		if (rc > 0) {
-			return 1;
-		}
-		if (rc < 0 && errno != EINTR) {
-			return -1;
-		}
-	}
-}
 
 static void mgm_db_fail(mgm_answer *a, const char *what, const char *detail)
 {
@@ -107,7 +74,7 @@ static void mgm_db_drop(void)
 		PQfinish(mgm_db.conn);
 		mgm_db.conn = NULL;
 	}
-	mgm_db.retry_at = mgm_now_ms() + (uint64_t) mgm_db.retry_ms;
+	mgm_db.retry_at = mg_clock_ms() + (uint64_t) mgm_db.retry_ms;
 }
 
 static int mgm_db_connect(uint64_t deadline, mgm_answer *a)
@@ -149,7 +116,7 @@ static int mgm_db_connect(uint64_t deadline, mgm_answer *a)
 			PQfinish(conn);
 			return -1;
 		}
-		w = mgm_db_wait(PQsocket(conn), st == PGRES_POLLING_WRITING, deadline);
+		w = mg_fd_wait(PQsocket(conn), st == PGRES_POLLING_WRITING, deadline);
 		if (w <= 0) {
 			mgm_db_fail(a, w == 0 ? "connect-timeout" : "connect", w == 0 ? "no answer within deadline_ms" : strerror(errno));
 			PQfinish(conn);
@@ -182,14 +149,14 @@ static PGresult *mgm_db_query(const char *const values[11], uint64_t deadline, m
 		if (f == 0) {
 			break;
 		}
-		if (f < 0 || mgm_db_wait(PQsocket(conn), 1, deadline) <= 0 || !PQconsumeInput(conn)) {
+		if (f < 0 || mg_fd_wait(PQsocket(conn), 1, deadline) <= 0 || !PQconsumeInput(conn)) {
 			mgm_db_fail(a, "send", f < 0 ? PQerrorMessage(conn) : "no answer within deadline_ms");
 			return NULL;
 		}
 	}
 	for (;;) {
 		while (PQisBusy(conn)) {
-			int w = mgm_db_wait(PQsocket(conn), 0, deadline);
+			int w = mg_fd_wait(PQsocket(conn), 0, deadline);
 
 			if (w <= 0) {
 				mgm_db_fail(a, w == 0 ? "timeout" : "read", w == 0 ? "no answer within deadline_ms" : strerror(errno));
@@ -232,22 +199,14 @@ static void mgm_db_copy(char *dst, size_t size, PGresult *res, int col)
  * uncounted, a question it decides after it (a server that froze). */
 static void mgm_db_wall_deadline(char *buf, size_t size)
 {
-	struct timespec ts;
-	struct tm tm;
-	uint64_t ms;
-	time_t sec;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ms = (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000 + (uint64_t) mgm_db.deadline_ms;
-	sec = (time_t) (ms / 1000);
-	gmtime_r(&sec, &tm);
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-		tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned) (ms % 1000));
+	if (mg_wall_deadline(buf, size, (long) mgm_db.deadline_ms) == NULL) {
+		snprintf(buf, size, "infinity");
+	}
 }
 
 void mgm_db_ask(const mgm_question *q, mgm_answer *a)
 {
-	uint64_t deadline = mgm_now_ms() + (uint64_t) mgm_db.deadline_ms;
+	uint64_t deadline = mg_clock_ms() + (uint64_t) mgm_db.deadline_ms;
 	char uid[24], rcpts[24], wall[80];
 	const char *values[11];
 	struct timespec abs;
@@ -268,7 +227,7 @@ void mgm_db_ask(const mgm_question *q, mgm_answer *a)
 		mgm_db_fail(a, "busy", rc == ETIMEDOUT ? "the connection was in use until the deadline" : strerror(rc));
 		return;
 	}
-	if (mgm_db.retry_at != 0 && mgm_now_ms() < mgm_db.retry_at) {
+	if (mgm_db.retry_at != 0 && mg_clock_ms() < mgm_db.retry_at) {
 		mgm_db_fail(a, "circuit-open", "a recent question failed; retrying after retry_ms");
 		goto out;
 	}
@@ -279,7 +238,7 @@ void mgm_db_ask(const mgm_question *q, mgm_answer *a)
 		mgm_db.conn = NULL;
 	}
 	if (mgm_db.conn == NULL && mgm_db_connect(deadline, a) != 0) {
-		mgm_db.retry_at = mgm_now_ms() + (uint64_t) mgm_db.retry_ms;
+		mgm_db.retry_at = mg_clock_ms() + (uint64_t) mgm_db.retry_ms;
 		goto out;
 	}
 	snprintf(uid, sizeof(uid), "%ld", q->uid);

@@ -36,6 +36,7 @@
 #include "store.h"
 #include "report.h"
 #include "utf8.h"
+#include "deadline.h"
 
 #include "pq.h"
 #include <arpa/inet.h>
@@ -86,63 +87,7 @@ static const char mg_db_check_envelope_sql[] =
 static const char mg_db_outcome_sql[] =
 	"SELECT verdict FROM mailguard.mail(p_trace => $1::uuid, p_outcome => $2)";
 
-/* {{{ time */
-
-/* Now + timeout_ms on the wall clock, as ISO 8601 UTC text with
- * milliseconds: the deadline the database compares with its own clock. */
-static const char *mg_db_wall_deadline(char *buf, size_t size)
-{
-	struct timespec ts;
-	struct tm tm;
-	uint64_t ms;
-	time_t sec;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ms = (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000 + (uint64_t) MG_G(timeout_ms);
-	sec = (time_t) (ms / 1000);
-	if (gmtime_r(&sec, &tm) == NULL) {
-		return NULL;    /* no deadline rather than a wrong one */
-	}
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-		tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned) (ms % 1000));
-	return buf;
-}
-static uint64_t mg_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
-}
-
-/* Waits until fd is ready or the deadline passes: 1 ready, 0 timed out,
- * -1 error. A signal (PHP's own timers) just resumes the wait. */
-static int mg_db_wait(int fd, bool for_write, uint64_t deadline)
-{
-	for (;;) {
-		struct pollfd p;
-		uint64_t now = mg_now_ms();
-		int rc;
-
-		if (fd < 0) {
-			return -1;
-		}
-		if (now >= deadline) {
-			return 0;
-		}
-		p.fd = fd;
-		p.events = for_write ? POLLOUT : POLLIN;
-		p.revents = 0;
-		rc = poll(&p, 1, (int) MIN(deadline - now, (uint64_t) INT_MAX));
-		if (rc > 0) {
-			return 1;
-		}
-		if (rc < 0 && errno != EINTR) {
-			return -1;
-		}
-	}
-}
-/* }}} */
+/* time: deadline.c (mg_clock_ms(), mg_fd_wait(), mg_wall_deadline()) */
 
 /* {{{ the connection's life */
 
@@ -245,7 +190,7 @@ void mg_db_close(void)
 	mg_db_report();
 	if (mg_db_owned()) {
 		mg_db_result r;
-		mg_db_drain(MG_G(store).conn, mg_now_ms() + (uint64_t) MG_G(timeout_ms), &r);
+		mg_db_drain(MG_G(store).conn, mg_clock_ms() + (uint64_t) MG_G(timeout_ms), &r);
 	}
 	mg_db_drop();
 	mg_db_notices();
@@ -318,7 +263,7 @@ static void mg_db_fail(mg_db_result *r, const char *error, const char *detail)
 	mg_db_state(r, mis ? MG_DB_STATE_MISCONFIGURED : MG_DB_STATE_UNAVAILABLE);
 	mg_report_db_event(r->error, detail);
 	mg_db_drop();
-	MG_G(store).retry_at = mg_now_ms() + (uint64_t) MG_G(retry_ms);
+	MG_G(store).retry_at = mg_clock_ms() + (uint64_t) MG_G(retry_ms);
 }
 
 /* Runs a libpq call that reads the environment with the environment the
@@ -494,7 +439,7 @@ static PGconn *mg_db_start(uint64_t deadline, const char **error, char *detail, 
 			PQfinish(conn);
 			return NULL;
 		}
-		w = mg_db_wait(PQsocket(conn), st == PGRES_POLLING_WRITING, deadline);
+		w = mg_fd_wait(PQsocket(conn), st == PGRES_POLLING_WRITING, deadline);
 		if (w <= 0) {
 			*error = w == 0 ? "connect-timeout" : "connect";
 			snprintf(detail, detail_size, "%s", w == 0 ? "no answer within mailguard.timeout_ms" : strerror(errno));
@@ -563,7 +508,7 @@ static bool mg_db_flush(PGconn *conn, uint64_t deadline)
 			return false;
 		}
 		/* The server may be waiting for us to read before it reads more. */
-		if (mg_db_wait(PQsocket(conn), true, deadline) <= 0) {
+		if (mg_fd_wait(PQsocket(conn), true, deadline) <= 0) {
 			return false;
 		}
 		if (!PQconsumeInput(conn)) {
@@ -582,7 +527,7 @@ static PGresult *mg_db_collect(PGconn *conn, uint64_t deadline, bool *timed_out)
 	*timed_out = false;
 	for (;;) {
 		while (PQisBusy(conn)) {
-			int w = mg_db_wait(PQsocket(conn), false, deadline);
+			int w = mg_fd_wait(PQsocket(conn), false, deadline);
 
 			if (w <= 0) {
 				*timed_out = w == 0;
@@ -728,7 +673,7 @@ static void mg_db_copy(char *dst, size_t size, const char *src)
 
 static void mg_db_check(const char *const fields[MG_DB_NPARAMS], bool envelope, const char *env_from, mg_db_result *r)
 {
-	uint64_t now = mg_now_ms();
+	uint64_t now = mg_clock_ms();
 	uint64_t deadline = now + (uint64_t) MG_G(timeout_ms);
 	PGconn *conn;
 	PGresult *res;
@@ -739,7 +684,7 @@ static void mg_db_check(const char *const fields[MG_DB_NPARAMS], bool envelope, 
 	char wall_deadline[40];
 
 	/* read with the monotonic clock above: the same deadline */
-	const char *wall = mg_db_wall_deadline(wall_deadline, sizeof(wall_deadline));
+	const char *wall = mg_wall_deadline(wall_deadline, sizeof(wall_deadline), (long) MG_G(timeout_ms));
 
 	memset(r, 0, sizeof(*r));
 	if (MG_G(store).retry_at != 0 && now < MG_G(store).retry_at
@@ -831,7 +776,7 @@ void mg_db_report(void)
 	PGconn *conn = MG_G(store).conn;
 	const char *values[2];
 	int sent;
-	uint64_t deadline = mg_now_ms() + (uint64_t) MG_G(timeout_ms);
+	uint64_t deadline = mg_clock_ms() + (uint64_t) MG_G(timeout_ms);
 
 	if (MG_G(store).outcome_trace[0] == '\0' || !mg_db_owned() || PQstatus(conn) != CONNECTION_OK) {
 		return;
