@@ -1,12 +1,16 @@
 <?php
 /* Reads the samples of bench/run.sh and prints the table and the ratios.
  *
- *   php report.php SAMPLEDIR VARIANT...
+ *   php report.php SAMPLEDIR NPROC LOAD1_BEFORE CPU_BUSY_PCT VARIANT...
  *
  * SAMPLEDIR holds <variant>.r<round> files, one duration in ns per line.
- * All of a variant's rounds are pooled. Percentiles are nearest-rank. */
+ * All of a variant's rounds are pooled for the table; the ratios and the
+ * added time are taken within each round (p50 of the variant against p50
+ * of a in the same round) and summarised over the rounds with their spread.
+ * Verdicts follow bench/stats.php's rule. Percentiles are nearest-rank. */
 
 declare(strict_types=1);
+require __DIR__ . '/stats.php';
 
 const LABELS = [
 	'a'  => 'a  plain mail(), no mailguard',
@@ -21,13 +25,6 @@ const LABELS = [
 /* Diagnostics: refused mails never reach sendmail, so they are not in the
  * ratios; r - r0 is the database's part of one mail() as mail() sees it. */
 const DIAG = ['r0', 'r', 'ri'];
-
-function pct(array $sorted, float $p): float
-{
-	$n = count($sorted);
-	$k = max(1, (int) ceil($p / 100 * $n));
-	return $sorted[$k - 1];
-}
 
 function stats(array $ns): array
 {
@@ -49,8 +46,12 @@ function load(string $file): array
 	return array_map('intval', file($file, FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES));
 }
 
-[, $dir] = $argv;
-$variants = array_slice($argv, 2);
+[, $dir, $nproc, $load1, $busy] = $argv;
+$variants = array_slice($argv, 5);
+/* one PHP process at a time, with its backend: about one CPU */
+$own = 100 / (int) $nproc;
+$quiet = quiet((int) $nproc, (float) $load1, (float) $busy, $own);
+echo machine_line((int) $nproc, (float) $load1, (float) $busy, $own), "\n\n";
 $st = [];
 $rounds = [];
 foreach ($variants as $v) {
@@ -85,31 +86,29 @@ if (!isset($st['a'])) {
 	exit(0);
 }
 $a = $st['a'];
+/* target ratio (margin: the target's headroom) and, for c, the time added */
 $targets = ['b0' => 1.02, 'b' => 1.02, 'c' => 1.10, 'd' => null];
-echo "\nratios to a (same stub sendmail), and the time added to a:\n";
-printf("%-5s %7s %7s %7s %9s %9s %11s   %s\n", '', 'p50', 'p95', 'mean', '+p50 us', '+mean us', 'round p50*', 'target');
+echo "\nto a (same stub sendmail), per round, then over the rounds: median [p25..p75] (min..max)\n";
 foreach ($variants as $v) {
 	if ($v === 'a' || in_array($v, DIAG, true)) {
 		continue;
 	}
-	$s = $st[$v];
-	$r50 = $s['p50'] / $a['p50'];
-	$r95 = $s['p95'] / $a['p95'];
-	$t = $targets[$v] ?? null;
-	$verdict = $t === null ? 'durable figure, no target'
-		: sprintf('<= %.2f: p50 %s, p95 %s', $t, $r50 <= $t ? 'PASS' : 'MISS', $r95 <= $t ? 'PASS' : 'MISS');
-	/* the median over rounds of (p50 of v / p50 of a in the same round):
-	 * less exposed to the machine's drift between rounds */
-	$pr = [];
+	$ratio = [];
+	$added = [];
 	foreach ($rounds[$v] as $i => $x) {
-		$pr[] = $x / $rounds['a'][$i];
+		$ratio[] = $x / $rounds['a'][$i];
+		$added[] = $x - $rounds['a'][$i];
 	}
-	sort($pr);
-	$prm = count($pr) % 2 ? $pr[intdiv(count($pr), 2)] : ($pr[count($pr) / 2 - 1] + $pr[count($pr) / 2]) / 2;
-	printf("%-5s %7.3f %7.3f %7.3f %9.1f %9.1f %11.3f   %s\n", "$v/a", $r50, $r95,
-		$s['mean'] / $a['mean'], $s['p50'] - $a['p50'], $s['mean'] - $a['mean'], $prm, $verdict);
+	$t = $targets[$v] ?? null;
+	printf("%-3s p50 ratio %s   target %s\n", $v, spread($ratio, '%.3f'),
+		$t === null ? 'none (durable figure)' : sprintf('<= %.2f: %s', $t, verdict($ratio, $t, $t - 1, $quiet)));
+	printf("%-3s added us  %s   target %s\n", '', spread($added, '%.1f'),
+		$v === 'c' ? '<= 300: ' . verdict($added, 300, 300, $quiet) : 'none');
 }
-echo "* median over the rounds of the per-round p50 ratio (targets are judged on the pooled p50)\n";
+printf("pooled over all rounds: p50 ratio / p95 ratio / +p50 us: %s\n", implode('; ', array_map(
+	fn($v) => sprintf('%s %.3f / %.3f / %+.1f', $v, $st[$v]['p50'] / $a['p50'], $st[$v]['p95'] / $a['p95'], $st[$v]['p50'] - $a['p50']),
+	array_values(array_filter($variants, fn($v) => $v !== 'a' && !in_array($v, DIAG, true))))));
+echo "a verdict needs a quiet machine and the interquartile range of the per-round figure within the margin\n";
 if (isset($st['r'], $st['r0'])) {
 	printf("\none database round trip inside mail() (refused, so no sendmail, no outcome report):\n"
 		. "back to back: r - r0 = %.1f us at p50 (r %.1f, r0 %.1f)\n",

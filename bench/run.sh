@@ -179,7 +179,7 @@ echo "N:           $N timed mails per variant ($ROUNDS rounds x $PER, order rota
 echo "loadavg:     $LOAD_START before the mail() runs, $(cut -d' ' -f1-3 /proc/loadavg) at the end; during the mail() runs (this bench included): CPU busy ${BUSY}%, stolen by the hypervisor ${STEAL}% (all CPUs)"
 echo
 echo "== mail()"
-"$MG_PHP" -n "$BENCH/report.php" "$WORK/s" "${VARIANTS[@]}"
+"$MG_PHP" -n "$BENCH/report.php" "$WORK/s" "$(nproc)" "$(cut -d" " -f1 <<<"$LOAD_START")" "$BUSY" "${VARIANTS[@]}"
 echo
 echo "checks:"
 for v in "${VARIANTS[@]}"; do

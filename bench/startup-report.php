@@ -24,22 +24,8 @@ const LABELS = [
 	'p' => 'p  m + LD_PRELOAD libpq (old cost)',
 ];
 
-function pct(array $x, float $p): float
-{
-	sort($x, SORT_NUMERIC);
-	return (float) $x[max(1, (int) ceil($p / 100 * count($x))) - 1];
-}
-function med(array $x): float
-{
-	sort($x, SORT_NUMERIC);
-	$n = count($x);
-	return $n % 2 ? (float) $x[intdiv($n, 2)] : ($x[$n / 2 - 1] + $x[$n / 2]) / 2;
-}
-/* "median [p25..p75] (min..max)" */
-function spread(array $x, string $fmt): string
-{
-	return sprintf("$fmt [$fmt..$fmt] ($fmt..$fmt)", med($x), pct($x, 25), pct($x, 75), min($x), max($x));
-}
+require __DIR__ . '/stats.php';
+
 function lines(string $f): array
 {
 	return array_map(fn($l) => preg_split('/\s+/', trim($l)), file($f, FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES));
@@ -51,9 +37,8 @@ $nproc = (int) $nproc;
 /* busy: other work on the machine. This bench runs one process at a time,
  * i.e. at most one CPU's worth of the busy share. */
 $own = 100 / $nproc;
-$quiet = (float) $load1 < 0.5 * $nproc && (float) $busy <= $own + 15;
-printf("machine: %d CPUs, loadavg (1 min) %.2f before the run, CPU busy %.1f%% during it (this bench alone: up to ~%.0f%%): %s\n\n",
-	$nproc, $load1, $busy, $own, $quiet ? 'quiet enough for a verdict' : 'BUSY: no verdict is printed');
+$quiet = quiet($nproc, (float) $load1, (float) $busy, $own);
+echo machine_line($nproc, (float) $load1, (float) $busy, $own), "\n\n";
 
 $R = [];   // $R[v][round] = [wall_us_p50, maxrss, minflt, majflt, vmrss, pflt, pq, vmrss_mail, flt_mail, pq_mail, mail]
 foreach ($variants as $v) {
@@ -107,16 +92,7 @@ $rel = function (string $v, string $k, bool $ratio) use ($R): array {
 	}
 	return $o;
 };
-$verdict = function (array $x, float $target, float $margin) use ($quiet): string {
-	$iqr = pct($x, 75) - pct($x, 25);
-	if (!$quiet) {
-		return 'no verdict (machine busy)';
-	}
-	if ($iqr > $margin) {
-		return sprintf('no verdict (spread %s > margin %s)', rtrim(rtrim(sprintf('%.3f', $iqr), '0'), '.'), rtrim(rtrim(sprintf('%.3f', $margin), '0'), '.'));
-	}
-	return med($x) <= $target ? 'PASS' : 'MISS';
-};
+$verdict = fn(array $x, float $target, float $margin): string => verdict($x, $target, $margin, $quiet);
 
 echo "\nto a, per round, then over the $nr rounds: median [p25..p75] (min..max)\n";
 foreach ($variants as $v) {
