@@ -209,6 +209,7 @@ static bool mg_db_is_misconfiguration(const char *error, const char *detail)
 		"starting up", "shutting down", "recovery mode", "not yet accepting connections",
 		"not accepting connections", "too many clients", "connection slots are reserved",
 		"terminating connection",
+		"no more connections allowed",      /* PgBouncer's max_client_conn */
 	};
 	size_t i;
 

@@ -157,7 +157,7 @@ mkdir -p "$BDIR"
 chown "$BOUNCER_USER:$BOUNCER_USER" "$BDIR"
 chmod 0755 "$BDIR"
 write_bouncer_ini() {
-	local reset=$1
+	local reset=$1 max_client=${2:-1000}
 	cat >"$BDIR/pgbouncer.ini" <<EOF
 ; written by tests/pgbouncer/run.sh
 [databases]
@@ -177,7 +177,7 @@ admin_users = $BOUNCER_USER
 pool_mode = transaction
 default_pool_size = $MAX_SERVER
 max_db_connections = $MAX_SERVER
-max_client_conn = 1000
+max_client_conn = $max_client
 server_reset_query = $SESSION_SQL
 server_reset_query_always = $reset
 ignore_startup_parameters =
@@ -276,6 +276,23 @@ leak=""
 for s in "$BSOCK" "$DB" "port=$BPORT"; do grep -qF -- "$s" <<<"$out" && leak="$leak $s"; done
 check "1i: the pooler DSN stays redacted (ini_get, ini_get_all, get_cfg_var, phpinfo)${leak:+: leaked$leak}" \
 	test -z "$leak" -a "$(head -n1 <<<"$out")" = "(redacted)"
+
+# A full pooler is unavailability, not misconfiguration: the mail takes the
+# fail mode (open here: sent), it is not refused as misconfigured.
+# One client (B's psql, sleeping) fills max_client_conn = 1.
+write_bouncer_ini 1 1
+console -c RELOAD >/dev/null 2>&1
+as_via "$B" -c 'SELECT pg_sleep(3)' >/dev/null 2>&1 &
+holder=$!
+sleep 1
+out=$(php_as "$A" "$POOL_DSN" transaction -d mailguard.fail_mode=open -d mailguard.misconfiguration=refuse \
+	-d mailguard.syslog=1 -d mailguard.syslog_socket= -r 'var_dump(mail("x@example.org", "full pooler", "b"));' 2>&1)
+wait "$holder"
+write_bouncer_ini 1
+console -c RELOAD >/dev/null 2>&1
+full=$(grep -c 'no more connections allowed' "$BDIR/pgbouncer.log")
+check "1j: a pooler at max_client_conn makes the mail take the fail mode (open: sent), not a misconfiguration refusal ($full refusals logged; $out)" \
+	test "$full" -ge 1 -a "$out" = "bool(true)"
 # }}}
 
 # {{{ 2. session state a customer leaves on its pool
@@ -289,8 +306,10 @@ check "2a: SETs a customer's session left on its pool do not reach mailguard's t
 	grep -q '"acc":20,"ref":0' <<<"$out"
 # The role's own settings (a customer may ALTER ROLE itself): new server
 # connections get them at login; connect_query overrides them.
-as_via "$A" -c "ALTER ROLE $A IN DATABASE $DB SET default_transaction_read_only = on" >/dev/null 2>&1
-as_via "$A" -c "ALTER ROLE $A SET default_transaction_isolation = serializable" >/dev/null 2>&1
+# (Directly, as the customer may: what 2a's session left on the pool must
+# not decide whether this happens.)
+runuser -u "$A" -- psql -X -q -h "$PGSOCK" -p 5432 -d "$DB" -c "ALTER ROLE $A IN DATABASE $DB SET default_transaction_read_only = on" \
+	-c "ALTER ROLE $A SET default_transaction_isolation = serializable" >/dev/null 2>&1
 console -c "RECONNECT $DB" >/dev/null 2>&1
 out=$(php_as "$A" "$POOL_DSN" transaction "$W" 20 '' '' role-set 2>&1)
 setting=$(adm -c "SELECT count(*) FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole WHERE r.rolname = '$A'")
@@ -430,7 +449,7 @@ echo "# questions/s, 8 workers x $TP_N: through pgbouncer ${ms_pooled} ms ($(( 8
 # }}}
 
 # {{{ pgbouncer's own log: errors
-if grep -E ' (ERROR|FATAL|WARNING) ' "$BDIR/pgbouncer.log" | grep -v 'unsupported startup parameter: options\|login rejected\|pooler error: not allowed' >"$RUN/bouncer-errors.txt"; then
+if grep -E ' (ERROR|FATAL|WARNING) ' "$BDIR/pgbouncer.log" | grep -v 'unsupported startup parameter: options\|login rejected\|pooler error: not allowed\|no more connections allowed' >"$RUN/bouncer-errors.txt"; then
 	fail "pgbouncer logged errors other than the refusals provoked above"
 	head -n 10 "$RUN/bouncer-errors.txt" | sed 's/^/#   /'
 else
