@@ -30,17 +30,9 @@ WEB_USER=www-data
 SECRET_PW=S3cr3tPW
 DB=mgfpm_secretdb_k7q
 
-passed=0
-failed=0
-ok() { echo "ok - $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
-# A setup step failed: count it, say why, stop (cleanup runs from the trap).
-die() {
-	fail "setup: $1"
-	[ -n "${2:-}" ] && [ -f "$2" ] && tail -n 30 "$2" | sed 's/^/#   /'
-	echo "$passed passed, $failed failed"
-	exit 1
-}
+# ok, fail, die (a setup step failed: count it, say why, stop; cleanup
+# runs from the trap), ensure_user
+. "$ROOT/tests/inc/harness.sh"
 
 [ "$(id -u)" = 0 ] || { echo "tests/fpm/run.sh: run as root (php-fpm's master must be root)" >&2; exit 2; }
 # psql of the server's version (pg.sh prefers it too); runuser, useradd
@@ -92,15 +84,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 # }}}
 
-# {{{ the pool users
-# System users without a home or shell. Idempotent; a concurrent run that
-# created the user first is fine.
-ensure_user() {
-	id -u "$1" >/dev/null 2>&1 && return 0
-	useradd --system --user-group --no-create-home --home-dir /nonexistent \
-		--shell /usr/sbin/nologin "$1" 2>/dev/null
-	id -u "$1" >/dev/null 2>&1
-}
+# {{{ the pool users (ensure_user: tests/inc/harness.sh)
 ensure_user "$POOL_A" || die "cannot create user $POOL_A"
 ensure_user "$POOL_B" || die "cannot create user $POOL_B"
 id -u "$WEB_USER" >/dev/null 2>&1 || die "no user $WEB_USER (the safe layout's socket owner)"

@@ -41,18 +41,8 @@ NODES=4
 # cores here; the same value goes into pgbouncer's connect_query.
 TIMEOUT_MS=20000
 
-passed=0
-failed=0
-ok() { echo "ok - $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
-# check NAME CONDITION-COMMAND...: ok or FAIL
-check() { local name=$1; shift; if "$@"; then ok "$name"; else fail "$name"; fi; }
-die() {
-	fail "setup: $1"
-	[ -n "${2:-}" ] && [ -f "$2" ] && tail -n 30 "$2" | sed 's/^/#   /'
-	echo "$passed passed, $failed failed"
-	exit 1
-}
+# ok, fail, check, die, ensure_user
+. "$ROOT/tests/inc/harness.sh"
 
 [ "$(id -u)" = 0 ] || { echo "tests/pgbouncer/run.sh: run as root" >&2; exit 2; }
 export PATH="/usr/lib/postgresql/15/bin:/usr/sbin:/sbin:$PATH"
@@ -90,12 +80,6 @@ trap 'exit 130' INT TERM
 # }}}
 
 # {{{ users: the customers and the pooler's own
-ensure_user() {
-	id -u "$1" >/dev/null 2>&1 && return 0
-	useradd --system --user-group --no-create-home --home-dir /nonexistent \
-		--shell /usr/sbin/nologin "$1" 2>/dev/null
-	id -u "$1" >/dev/null 2>&1
-}
 for u in $CUSTOMERS $BOUNCER_USER; do
 	ensure_user "$u" || die "cannot create user $u"
 done
