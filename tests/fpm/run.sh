@@ -114,18 +114,7 @@ mgdb() { PGHOST=$PGSOCK PGPORT=5432 PGUSER=postgres PGDATABASE=$DB "$ROOT/sql/ma
 # Authentication as docs/database.md describes it: the pool users by peer,
 # through an allow-list map, into $DB only; the superuser as before;
 # nobody else at all.
-PGOS=$(stat -c %U "$PGDIR/data")
-cat >"$PGDIR/data/pg_hba.conf" <<EOF
-# written by tests/fpm/run.sh
-local all      postgres          peer map=admin
-local $DB +mailguard_client peer map=mgfpm
-local all      all               reject
-EOF
-cat >>"$PGDIR/data/pg_ident.conf" <<EOF
-mgfpm $POOL_A $POOL_A
-mgfpm $POOL_B $POOL_B
-EOF
-chown "$PGOS:" "$PGDIR/data/pg_hba.conf" "$PGDIR/data/pg_ident.conf"
+printf '%s %s\n' "$POOL_A" "$POOL_A" "$POOL_B" "$POOL_B" | pg_peer_hba "$PGDIR" "$DB" mgfpm
 adm -d "$DB" -c "SELECT pg_reload_conf()" >/dev/null || die "pg_reload_conf failed"
 # The reload is asynchronous: wait until a pool user gets in.
 peer_ok=""

@@ -26,3 +26,17 @@ ensure_user() {
 		--shell /usr/sbin/nologin "$1" 2>/dev/null
 	id -u "$1" >/dev/null 2>&1
 }
+
+# pg_peer_hba PGDIR DB MAP: pg_hba.conf as docs/database.md ("Peer") has
+# it: the superuser by peer (pg.sh's map admin), members of
+# mailguard_client by peer through MAP into DB only, nobody else. MAP's
+# lines ("SYSTEM-USER PG-USER") come on stdin, added to pg_ident.conf.
+# Reload the server afterwards.
+pg_peer_hba() {
+	local d=$1 db=$2 map=$3 os
+	os=$(stat -c %U "$d/data")
+	printf '# written by %s\nlocal all postgres peer map=admin\nlocal %s +mailguard_client peer map=%s\nlocal all all reject\n' \
+		"$0" "$db" "$map" >"$d/data/pg_hba.conf"
+	sed "s/^/$map /" >>"$d/data/pg_ident.conf"
+	chown "$os:" "$d/data/pg_hba.conf" "$d/data/pg_ident.conf"
+}

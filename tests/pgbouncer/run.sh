@@ -104,18 +104,10 @@ mgdb() { PGHOST=$PGSOCK PGPORT=5432 PGUSER=postgres PGDATABASE=$DB "$ROOT/sql/ma
 # comparison runs); the pooler's OS user may log in as each of those roles
 # and as nothing else. PostgreSQL 15's pg_ident has no +group: one line per
 # customer (docs/operations.md, "PgBouncer").
-PGOS=$(stat -c %U "$PGDIR/data")
-cat >"$PGDIR/data/pg_hba.conf" <<EOF
-# written by tests/pgbouncer/run.sh
-local all  postgres          peer map=admin
-local $DB +mailguard_client peer map=mailguard
-local all  all               reject
-EOF
 for u in $CUSTOMERS; do
-	echo "mailguard $u $u"
-	echo "mailguard $BOUNCER_USER $u"
-done >>"$PGDIR/data/pg_ident.conf"
-chown "$PGOS:" "$PGDIR/data/pg_hba.conf" "$PGDIR/data/pg_ident.conf"
+	echo "$u $u"
+	echo "$BOUNCER_USER $u"
+done | pg_peer_hba "$PGDIR" "$DB" mailguard
 adm -c "SELECT pg_reload_conf()" >/dev/null || die "pg_reload_conf failed"
 peer_ok=""
 for i in $(seq 50); do
