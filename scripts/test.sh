@@ -97,6 +97,12 @@ harness "mailguard command" '^(FAIL|#)' bash tests/admin/run.sh
 # change of mailguard's settings and secrets (tests/fpm/README.md).
 harness "php-fpm harness" '^FAIL' bash tests/fpm/run.sh
 
+# mailguard through a real PgBouncer in transaction pooling mode, customers
+# as unix users with peer authentication at the pooler: identity, session
+# state, exactness, 200 workers on 20 server connections
+# (tests/pgbouncer/README.md).
+harness "PgBouncer harness" '^(FAIL|# load|# questions)' bash tests/pgbouncer/run.sh
+
 # mod_php: the per-vhost account from Apache's php_admin_value, and
 # nothing else per vhost, under a real Apache (tests/apache/run.sh).
 harness "Apache mod_php harness" '^(FAIL|#)' bash tests/apache/run.sh

@@ -143,6 +143,14 @@ static const mg_ini_word mg_sync_commit_words[] = {
 };
 static const mg_ini_words mg_sync_commit = { MG_INI_STR, mg_sync_commit_words };
 
+/* mailguard.pooler, into pooled: "transaction" sends no startup options (a
+ * pooler such as PgBouncer refuses them, and a pooled server connection
+ * would not keep them); "none" reaches us as "" from the ini parser. */
+static const mg_ini_word mg_pooler_words[] = {
+	{ "none", 0, NULL }, { "", 0, NULL }, { "transaction", 1, NULL }, { NULL, 0, NULL },
+};
+static const mg_ini_words mg_pooler = { MG_INI_BOOL, mg_pooler_words };
+
 static ZEND_INI_MH(OnUpdateMgWord)
 {
 	const mg_ini_words *list = (const mg_ini_words *) mh_arg3;
@@ -327,6 +335,7 @@ PHP_INI_BEGIN()
 	ZEND_INI_ENTRY3_EX("mailguard.emergency_cap", "20", PHP_INI_SYSTEM, OnUpdateMgRange,
 		(void *) XtOffsetOf(zend_mailguard_globals, emergency_cap), MG_GLOBALS_ARG, (void *) mg_cap_bounds, NULL)
 	MG_INI_WORDS("mailguard.synchronous_commit", "default", synchronous_commit, mg_sync_commit, NULL)
+	MG_INI_WORDS("mailguard.pooler", "none", pooled, mg_pooler, NULL)
 	MG_INI_WORDS("mailguard.additional_params", "envelope", params_policy, mg_params, NULL)
 	MG_INI_WORDS("mailguard.envelope_sender", "0", envelope_sender, mg_bool, zend_ini_boolean_displayer_cb)
 	ZEND_INI_ENTRY3_EX("mailguard.max_header_bytes", "4194304", PHP_INI_SYSTEM, OnUpdateMgRange,

@@ -53,6 +53,7 @@ ZEND_BEGIN_MODULE_GLOBALS(mailguard)
 	bool misconfig_fail_mode;   /* mailguard.misconfiguration = fail_mode (else refuse) */
 	zend_long emergency_cap;    /* mailguard.emergency_cap: mails/hour/process, fail open */
 	const char *synchronous_commit; /* mailguard.synchronous_commit, NULL = the server's */
+	bool pooled;                /* mailguard.pooler = transaction: no startup options */
 	mg_store_state store;       /* store.c: this worker's connection */
 	mg_emergency_state emergency; /* policy.c: mails sent without the database */
 	mg_hook_state hook;         /* hook.c: hooked calls in progress */

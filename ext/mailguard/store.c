@@ -209,6 +209,7 @@ static bool mg_db_is_misconfiguration(const char *error, const char *detail)
 		"starting up", "shutting down", "recovery mode", "not yet accepting connections",
 		"not accepting connections", "too many clients", "connection slots are reserved",
 		"terminating connection",
+		"no more connections allowed",      /* PgBouncer's max_client_conn */
 	};
 	size_t i;
 
@@ -357,14 +358,21 @@ static PGconn *mg_db_start(uint64_t deadline, const char **error, char *detail, 
 	val = ecalloc(n + 1, sizeof(char *));
 
 	/* Server settings for this session: the deadline also bounds the
-	 * statement on the server, and synchronous_commit is the admin's. */
-	smart_str_append_printf(&options, "-c statement_timeout=" ZEND_LONG_FMT, MG_G(timeout_ms));
-	/* The policy function's exactness rests on READ COMMITTED re-checking
-	 * the UPDATE's WHERE; a stricter default (a role setting) would turn
-	 * contention into errors, i.e. into the fail mode. */
-	smart_str_appends(&options, " -c default_transaction_isolation=read\\ committed");
-	if (MG_G(synchronous_commit) != NULL) {
-		smart_str_append_printf(&options, " -c synchronous_commit=%s", MG_G(synchronous_commit));
+	 * statement on the server, and synchronous_commit is the admin's.
+	 * Behind a transaction pooler (mailguard.pooler) none: the pooler
+	 * refuses startup options, and its server connections are shared by
+	 * sessions; the pooler's own configuration sets them there
+	 * (operations.md, "PgBouncer"). */
+	if (!MG_G(pooled)) {
+		smart_str_append_printf(&options, "-c statement_timeout=" ZEND_LONG_FMT, MG_G(timeout_ms));
+		/* The policy function's exactness rests on READ COMMITTED
+		 * re-checking the UPDATE's WHERE; a stricter default (a role
+		 * setting) would turn contention into errors, i.e. into the fail
+		 * mode. */
+		smart_str_appends(&options, " -c default_transaction_isolation=read\\ committed");
+		if (MG_G(synchronous_commit) != NULL) {
+			smart_str_append_printf(&options, " -c synchronous_commit=%s", MG_G(synchronous_commit));
+		}
 	}
 
 	for (o = opts; o->keyword != NULL; o++) {
@@ -372,7 +380,9 @@ static PGconn *mg_db_start(uint64_t deadline, const char **error, char *detail, 
 
 		if (strcmp(o->keyword, "options") == 0) {
 			if (v != NULL && v[0] != '\0') {
-				smart_str_appendc(&options, ' ');
+				if (options.s != NULL) {
+					smart_str_appendc(&options, ' ');
+				}
 				smart_str_appends(&options, v);
 			}
 			continue;
@@ -393,9 +403,11 @@ static PGconn *mg_db_start(uint64_t deadline, const char **error, char *detail, 
 		}
 	}
 	smart_str_0(&options);
-	kw[i] = "options";
-	val[i] = ZSTR_VAL(options.s);
-	i++;
+	if (options.s != NULL) {
+		kw[i] = "options";
+		val[i] = ZSTR_VAL(options.s);
+		i++;
+	}
 	kw[i] = NULL;
 	val[i] = NULL;
 

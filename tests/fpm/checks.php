@@ -41,6 +41,7 @@ $HOSTILE = [
 	'mailguard.fail_mode' => 'open',
 	'mailguard.emergency_cap' => '1000000',
 	'mailguard.synchronous_commit' => 'off',
+	'mailguard.pooler' => 'transaction',
 	'mailguard.additional_params' => 'any',
 	'mailguard.envelope_sender' => '1',
 	'mailguard.max_header_bytes' => '0',

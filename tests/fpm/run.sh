@@ -30,17 +30,9 @@ WEB_USER=www-data
 SECRET_PW=S3cr3tPW
 DB=mgfpm_secretdb_k7q
 
-passed=0
-failed=0
-ok() { echo "ok - $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
-# A setup step failed: count it, say why, stop (cleanup runs from the trap).
-die() {
-	fail "setup: $1"
-	[ -n "${2:-}" ] && [ -f "$2" ] && tail -n 30 "$2" | sed 's/^/#   /'
-	echo "$passed passed, $failed failed"
-	exit 1
-}
+# ok, fail, die (a setup step failed: count it, say why, stop; cleanup
+# runs from the trap), ensure_user
+. "$ROOT/tests/inc/harness.sh"
 
 [ "$(id -u)" = 0 ] || { echo "tests/fpm/run.sh: run as root (php-fpm's master must be root)" >&2; exit 2; }
 # psql of the server's version (pg.sh prefers it too); runuser, useradd
@@ -92,15 +84,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 # }}}
 
-# {{{ the pool users
-# System users without a home or shell. Idempotent; a concurrent run that
-# created the user first is fine.
-ensure_user() {
-	id -u "$1" >/dev/null 2>&1 && return 0
-	useradd --system --user-group --no-create-home --home-dir /nonexistent \
-		--shell /usr/sbin/nologin "$1" 2>/dev/null
-	id -u "$1" >/dev/null 2>&1
-}
+# {{{ the pool users (ensure_user: tests/inc/harness.sh)
 ensure_user "$POOL_A" || die "cannot create user $POOL_A"
 ensure_user "$POOL_B" || die "cannot create user $POOL_B"
 id -u "$WEB_USER" >/dev/null 2>&1 || die "no user $WEB_USER (the safe layout's socket owner)"
@@ -130,18 +114,7 @@ mgdb() { PGHOST=$PGSOCK PGPORT=5432 PGUSER=postgres PGDATABASE=$DB "$ROOT/sql/ma
 # Authentication as docs/database.md describes it: the pool users by peer,
 # through an allow-list map, into $DB only; the superuser as before;
 # nobody else at all.
-PGOS=$(stat -c %U "$PGDIR/data")
-cat >"$PGDIR/data/pg_hba.conf" <<EOF
-# written by tests/fpm/run.sh
-local all      postgres          peer map=admin
-local $DB +mailguard_client peer map=mgfpm
-local all      all               reject
-EOF
-cat >>"$PGDIR/data/pg_ident.conf" <<EOF
-mgfpm $POOL_A $POOL_A
-mgfpm $POOL_B $POOL_B
-EOF
-chown "$PGOS:" "$PGDIR/data/pg_hba.conf" "$PGDIR/data/pg_ident.conf"
+printf '%s %s\n' "$POOL_A" "$POOL_A" "$POOL_B" "$POOL_B" | pg_peer_hba "$PGDIR" "$DB" mgfpm
 adm -d "$DB" -c "SELECT pg_reload_conf()" >/dev/null || die "pg_reload_conf failed"
 # The reload is asynchronous: wait until a pool user gets in.
 peer_ok=""

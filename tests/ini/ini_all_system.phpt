@@ -14,6 +14,7 @@ mailguard.retry_ms=2000
 mailguard.fail_mode=closed
 mailguard.emergency_cap=5
 mailguard.synchronous_commit=local
+mailguard.pooler=transaction
 mailguard.additional_params=any
 mailguard.max_header_bytes=65536
 mailguard.header_limit_action=count
@@ -37,6 +38,7 @@ $new = [
 	'mailguard.fail_mode' => 'open',
 	'mailguard.emergency_cap' => '1000000',
 	'mailguard.synchronous_commit' => 'on',
+	'mailguard.pooler' => 'none',
 	'mailguard.additional_params' => 'none',
 	'mailguard.max_header_bytes' => '0',
 	'mailguard.header_limit_action' => 'refuse',
@@ -71,6 +73,7 @@ mailguard.retry_ms           access=4 ini_set=false value='2000' unchanged
 mailguard.fail_mode          access=4 ini_set=false value='closed' unchanged
 mailguard.emergency_cap      access=4 ini_set=false value='5' unchanged
 mailguard.synchronous_commit access=4 ini_set=false value='local' unchanged
+mailguard.pooler             access=4 ini_set=false value='transaction' unchanged
 mailguard.additional_params  access=4 ini_set=false value='any' unchanged
 mailguard.max_header_bytes   access=4 ini_set=false value='65536' unchanged
 mailguard.header_limit_action access=4 ini_set=false value='count' unchanged
@@ -78,4 +81,4 @@ mailguard.stamp_uid          access=4 ini_set=false value='owner' unchanged
 mailguard.misconfiguration   access=4 ini_set=false value='fail_mode' unchanged
 mailguard.max_rcpts          access=4 ini_set=false value='50' unchanged
 mailguard.envelope_sender    access=4 ini_set=false value='1' unchanged
-int(20)
+int(21)

@@ -31,6 +31,7 @@ $cases = [
 	['mailguard.fail_mode', 'half'],
 	['mailguard.synchronous_commit', 'remote'],
 	['mailguard.synchronous_commit', '"yes"'],
+	['mailguard.pooler', 'session'],
 	['mailguard.additional_params', 'all'],
 	['mailguard.header_limit_action', 'drop'],
 ];
@@ -59,6 +60,8 @@ $ok = [
 	['mailguard.synchronous_commit', '"On"', 'On'],
 	['mailguard.synchronous_commit', 'Remote_Apply'],
 	['mailguard.synchronous_commit', 'DEFAULT'],
+	['mailguard.pooler', 'Transaction'],
+	['mailguard.pooler', 'none', ''],
 	['mailguard.additional_params', 'ANY'],
 	['mailguard.additional_params', '"None"', 'None'],
 	['mailguard.header_limit_action', 'Count'],
@@ -161,6 +164,9 @@ value: 'default'
 mailguard.synchronous_commit='"yes"'
 Warning: mailguard: invalid value for mailguard.synchronous_commit, using the default in Unknown on line 0
 value: 'default'
+mailguard.pooler='session'
+Warning: mailguard: invalid value for mailguard.pooler, using the default in Unknown on line 0
+value: 'none'
 mailguard.additional_params='all'
 Warning: mailguard: invalid value for mailguard.additional_params, using the default in Unknown on line 0
 value: 'envelope'
@@ -185,6 +191,8 @@ mailguard.fail_mode: taken
 mailguard.synchronous_commit: taken
 mailguard.synchronous_commit: taken
 mailguard.synchronous_commit: taken
+mailguard.pooler: taken
+mailguard.pooler: taken
 mailguard.additional_params: taken
 mailguard.additional_params: taken
 mailguard.header_limit_action: taken

@@ -46,6 +46,7 @@ mailguard.log_field_max => 99 => 99
 mailguard.max_header_bytes => 4194304 => 4194304
 mailguard.max_rcpts => 0 => 0
 mailguard.misconfiguration => refuse => refuse
+mailguard.pooler => none => none
 mailguard.retry_ms => 10000 => 10000
 mailguard.stamp_uid => auto => auto
 mailguard.synchronous_commit => default => default
@@ -56,6 +57,6 @@ mailguard.syslog_socket => /dev/log => /dev/log
 mailguard.timeout_ms => 500 => 500
 bool(false)
 int(1)
-mailguard.account, mailguard.additional_params, mailguard.dsn, mailguard.emergency_cap, mailguard.envelope_sender, mailguard.fail_mode, mailguard.header, mailguard.header_limit_action, mailguard.log_field_max, mailguard.max_header_bytes, mailguard.max_rcpts, mailguard.misconfiguration, mailguard.retry_ms, mailguard.stamp_uid, mailguard.synchronous_commit, mailguard.syslog, mailguard.syslog_facility, mailguard.syslog_max_length, mailguard.syslog_socket, mailguard.timeout_ms
+mailguard.account, mailguard.additional_params, mailguard.dsn, mailguard.emergency_cap, mailguard.envelope_sender, mailguard.fail_mode, mailguard.header, mailguard.header_limit_action, mailguard.log_field_max, mailguard.max_header_bytes, mailguard.max_rcpts, mailguard.misconfiguration, mailguard.pooler, mailguard.retry_ms, mailguard.stamp_uid, mailguard.synchronous_commit, mailguard.syslog, mailguard.syslog_facility, mailguard.syslog_max_length, mailguard.syslog_socket, mailguard.timeout_ms
 array(0) {
 }

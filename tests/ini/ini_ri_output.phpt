@@ -52,6 +52,7 @@ mailguard.fail_mode => open => open
 mailguard.misconfiguration => refuse => refuse
 mailguard.emergency_cap => 20 => 20
 mailguard.synchronous_commit => default => default
+mailguard.pooler => none => none
 mailguard.additional_params => envelope => envelope
 mailguard.envelope_sender => Off => Off
 mailguard.max_header_bytes => 4194304 => 4194304
