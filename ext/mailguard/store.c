@@ -252,8 +252,19 @@ static void mg_db_state(mg_db_result *r, mg_db_state_kind state)
 	r->misconfigured = state == MG_DB_STATE_MISCONFIGURED;
 }
 
+/* The first back-off of a failure streak. A failover (the primary gone, a
+ * standby promoted a second or a few later) ends a streak early: with the
+ * circuit open for retry_ms from the first failure, every worker would
+ * take the fail mode for retry_ms, long after the new primary is up. */
+#define MG_DB_RETRY_FIRST_MS 1000
+
 /* A failure: drop the connection and answer "unavailable" without trying
- * until retry_ms have passed. A misconfiguration is logged as such. */
+ * for a while: MG_DB_RETRY_FIRST_MS after the first failure since the
+ * database last answered, twice as long as the last time after each
+ * further one, never longer than retry_ms. A worker so waits at most about
+ * as long as the outage has lasted (plus the first back-off), and a dead
+ * database still costs it a timeout only every retry_ms once the streak
+ * is long. A misconfiguration is logged as such. */
 static void mg_db_fail(mg_db_result *r, const char *error, const char *detail)
 {
 	bool mis = mg_db_is_misconfiguration(error, detail);
@@ -263,7 +274,11 @@ static void mg_db_fail(mg_db_result *r, const char *error, const char *detail)
 	mg_db_state(r, mis ? MG_DB_STATE_MISCONFIGURED : MG_DB_STATE_UNAVAILABLE);
 	mg_report_db_event(r->error, detail);
 	mg_db_drop();
-	MG_G(store).retry_at = mg_clock_ms() + (uint64_t) MG_G(retry_ms);
+	MG_G(store).backoff_ms = MG_G(store).backoff_ms == 0 ? MG_DB_RETRY_FIRST_MS : MG_G(store).backoff_ms * 2;
+	if (MG_G(store).backoff_ms > (uint64_t) MG_G(retry_ms)) {
+		MG_G(store).backoff_ms = (uint64_t) MG_G(retry_ms);
+	}
+	MG_G(store).retry_at = mg_clock_ms() + MG_G(store).backoff_ms;
 }
 
 /* Runs a libpq call that reads the environment with the environment the
@@ -740,6 +755,7 @@ static void mg_db_check(const char *const fields[MG_DB_NPARAMS], bool envelope, 
 		return;
 	}
 	MG_G(store).retry_at = 0;
+	MG_G(store).backoff_ms = 0;
 	MG_G(store).state = MG_DB_STATE_CONNECTED;
 	if (reporting) {
 		MG_G(store).outcome_trace[0] = '\0';
