@@ -1,7 +1,8 @@
 --TEST--
-database: multi-host DSNs for a primary and a standby (socket directories, hostaddr lists, host names with a hostaddr each, the URI form, target_session_attrs=read-write) pass the host-name rule and reach the server that answers; a list with one name and no hostaddr is refused as before
+database: multi-host DSNs for a primary and a standby (socket directories, hostaddr lists, host names with a hostaddr each, the URI form, target_session_attrs=read-write) pass the host-name rule and reach the server that answers; a list with one name and no hostaddr is refused as before; a frozen first host costs its share of timeout_ms, not all of it, and a reconnection starts with the host that answered
 --EXTENSIONS--
 sockets
+posix
 --SKIPIF--
 <?php require __DIR__ . '/../inc/helpers.inc'; mg_db_skipif(); ?>
 --FILE--
@@ -39,10 +40,45 @@ foreach ($cases as $what => $dsn) {
 	}
 	printf("%s:\n  %s\n  log: %s\n", $what, str_replace("\n", "\n  ", $out), implode('; ', $lines));
 }
+// A first host that takes the connection and never answers (a frozen old
+// primary): it gets its share of the deadline (half of it here), then the
+// second host answers. After the session ends, the same process starts
+// with the host that answered and does not wait on the frozen one.
+$frozen = mg_db_private();
+mg_db_ctl($frozen, 'freeze');
+$helpers = realpath(__DIR__ . '/../inc/helpers.inc');
+$code = <<<PHP
+require '$helpers';
+function send(string \$label): void
+{
+	\$t = microtime(true);
+	\$r = mail('a@example.com', \$label, 'body');
+	\$ms = (microtime(true) - \$t) * 1000;
+	printf("%s: %s, %s\\n", \$label, var_export(\$r, true),
+		\$ms < 900 ? 'at once' : (\$ms >= 990 && \$ms < 1900 ? 'after the frozen host\'s share' : "WRONG TIME \$ms ms"));
+}
+send('1 frozen host first');
+mg_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'mg_multihost'", \$argv[1]);
+usleep(300000);
+send('2 after the session ended');
+PHP;
+$r = mg_run($code, ['argv' => [getenv('MG_PG_ADMIN_DSN')], 'exts' => ['sockets'], 'ini' => [
+	'mailguard.dsn' => mg_db_ini("host={$frozen['MG_PG_HOST']},$host port={$frozen['MG_PG_PORT']},$port $auth application_name=mg_multihost target_session_attrs=read-write"),
+	'mailguard.account' => 'db_multihost', 'mailguard.fail_mode' => 'closed', 'mailguard.timeout_ms' => 2000]]);
+mg_db_ctl($frozen, 'thaw');
+mg_db_ctl($frozen, 'destroy');
+echo "frozen first host:\n", preg_replace('/ in \S+ on line \d+/', '', $r['out']), $r['err'];
+foreach ($r['log'] as $l) {
+	$f = $l['fields'];
+	echo isset($f['event']) ? "  syslog: event={$f['event']} error={$f['error']}\n"
+		: "  syslog: {$f['verdict']} " . ($f['reason'] ?? '-') . (isset($f['db']) ? " db={$f['db']}" : '') . (isset($f['trace']) ? ' trace' : '') . "\n";
+}
 ?>
 --CLEAN--
 <?php
 require __DIR__ . '/../inc/helpers.inc';
+mg_db_ctl(['MG_PG_DIR' => mg_path('.pg')], 'thaw');
+mg_db_ctl(['MG_PG_DIR' => mg_path('.pg')], 'destroy');
 mg_clean();
 ?>
 --EXPECT--
@@ -67,3 +103,9 @@ a name among socket directories, no hostaddr:
   Warning: mail(): mailguard: mail refused: service unavailable
   bool(false)
   log: event=database error=misconfigured; refuse db-misconfigured db=misconfigured
+frozen first host:
+1 frozen host first: true, after the frozen host's share
+2 after the session ended: true, at once
+  syslog: accept - trace
+  syslog: event=database error=reconnect
+  syslog: accept - trace

@@ -11,9 +11,11 @@
 # within a bound derived from the settings (timeout_ms, retry_ms, the first
 # back-off); with synchronous replication no delivered traced mail lacks
 # its log row on the new primary. Asynchronous runs report what is missing.
+# The last run freezes the primary (SIGSTOP: a hung machine, whose socket
+# takes connections and never answers) instead of stopping it.
 #
 #   tests/failover/run.sh      (as root; MG_SO or modules/mailguard.so)
-# MG_FO_ASYNC_RUNS (3) and MG_FO_SYNC_RUNS (2) runs, MG_FO_WORKERS (4)
+# MG_FO_ASYNC_RUNS (3), MG_FO_SYNC_RUNS (2), MG_FO_FREEZE_RUNS (1) runs, MG_FO_WORKERS (4)
 # workers. Prints "# " figures, and "N passed, N failed" last.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -80,13 +82,13 @@ wait_for() {
 
 # One failover: mode sync or async, run number.
 run_once() {
-	local mode=$1 n=$2 R P S dsn i t_warm t_stop t_stopped t_p0 t_promoted bound_ms
+	local mode=$1 n=$2 fault=$3 R P S dsn i t_warm t_stop t_stopped t_p0 t_promoted bound_ms
 	R="$T/run$n"
 	P="$R/p"
 	S="$R/s"
 	mkdir -p "$R/mails"
 	chmod 0777 "$R/mails"
-	echo "# run $n: $mode replication"
+	echo "# run $n: $mode replication, the primary: $fault"
 
 	# The primary: a clone of the template, with replication allowed.
 	$PG clone "$T/tpl/template" "$P" >/dev/null 2>"$R/clone.log" || { cat "$R/clone.log"; notok "run $n: primary started"; return; }
@@ -155,7 +157,17 @@ run_once() {
 	# The outage starts between these two: pg_ctl signals the primary at
 	# once, but may take a while (a loaded machine) to see it gone.
 	t_stop=$(now)
-	as_pg pg_ctl -D "$P/data" -m immediate -w -s stop >/dev/null 2>&1
+	if [ "$fault" = freeze ]; then
+		# A hung primary (a frozen VM, a partition): its socket still takes
+		# connections, nothing answers. SIGSTOP the postmaster and its
+		# children (by pid); cleanup resumes and stops it.
+		local pm c
+		pm=$(head -n 1 "$P/data/postmaster.pid")
+		kill -STOP "$pm"
+		for c in $(pgrep -P "$pm"); do kill -STOP "$c" 2>/dev/null || true; done
+	else
+		as_pg pg_ctl -D "$P/data" -m immediate -w -s stop >/dev/null 2>&1
+	fi
 	t_stopped=$(now)
 	sleep "$PROMOTE_DELAY"
 	t_p0=$(now)
@@ -167,7 +179,7 @@ run_once() {
 	# back-off; then one try (at most timeout_ms); plus the margin.
 	bound_ms=$(awk -v s="$t_stop" -v p="$t_promoted" -v f=$FIRST_BACKOFF_MS -v r=$RETRY_MS -v t=$TIMEOUT_MS -v m=$MARGIN_MS \
 		'BEGIN { b = (p - s) * 1000 + f; if (b > r) b = r; printf "%d", b + t + m }')
-	printf '# pg_ctl stop -m immediate took %.3f s, pg_ctl promote %.3f s\n' \
+	printf '# the fault (%s) took %.3f s, pg_ctl promote %.3f s\n' "$fault" \
 		"$(awk -v a="$t_stop" -v b="$t_stopped" 'BEGIN { print b - a }')" "$(awk -v a="$t_p0" -v b="$t_promoted" 'BEGIN { print b - a }')"
 	sleep "$(awk -v b="$bound_ms" 'BEGIN { print b / 1000 + 1 }')"
 	touch "$R/stop"
@@ -187,8 +199,9 @@ run_once() {
 }
 
 n=0
-for i in $(seq "${MG_FO_ASYNC_RUNS:-3}"); do n=$((n + 1)); run_once async $n; done
-for i in $(seq "${MG_FO_SYNC_RUNS:-2}"); do n=$((n + 1)); run_once sync $n; done
+for i in $(seq "${MG_FO_ASYNC_RUNS:-3}"); do n=$((n + 1)); run_once async $n stop; done
+for i in $(seq "${MG_FO_SYNC_RUNS:-2}"); do n=$((n + 1)); run_once sync $n stop; done
+for i in $(seq "${MG_FO_FREEZE_RUNS:-1}"); do n=$((n + 1)); run_once sync $n freeze; done
 
 echo "# summary (timeout_ms=$TIMEOUT_MS retry_ms=$RETRY_MS, $WORKERS workers, promote ${PROMOTE_DELAY} s after the stop):"
 sed 's/^figures /# /' "$T/figures" 2>/dev/null || true
