@@ -15,7 +15,7 @@
 # takes connections and never answers) instead of stopping it.
 #
 #   tests/failover/run.sh      (as root; MG_SO or modules/mailguard.so)
-# MG_FO_ASYNC_RUNS (3), MG_FO_SYNC_RUNS (2), MG_FO_FREEZE_RUNS (1) runs, MG_FO_WORKERS (4)
+# MG_FO_ASYNC_RUNS (3), MG_FO_SYNC_RUNS (1), MG_FO_FREEZE_RUNS (1, synchronous) runs, MG_FO_WORKERS (4)
 # workers. Prints "# " figures, and "N passed, N failed" last.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -200,7 +200,7 @@ run_once() {
 
 n=0
 for i in $(seq "${MG_FO_ASYNC_RUNS:-3}"); do n=$((n + 1)); run_once async $n stop; done
-for i in $(seq "${MG_FO_SYNC_RUNS:-2}"); do n=$((n + 1)); run_once sync $n stop; done
+for i in $(seq "${MG_FO_SYNC_RUNS:-1}"); do n=$((n + 1)); run_once sync $n stop; done
 for i in $(seq "${MG_FO_FREEZE_RUNS:-1}"); do n=$((n + 1)); run_once sync $n freeze; done
 
 echo "# summary (timeout_ms=$TIMEOUT_MS retry_ms=$RETRY_MS, $WORKERS workers, promote ${PROMOTE_DELAY} s after the stop):"
