@@ -113,6 +113,13 @@ harness "Apache mod_php harness" '^(FAIL|#)' bash tests/apache/run.sh
 # (tests/postfix/README.md).
 harness "Postfix harness" '^FAIL' bash tests/postfix/run.sh
 
+# Failover (issue 15 item 2): a primary and a streaming standby, PHP
+# workers on a multi-host DSN, the primary stopped and the standby
+# promoted while mail flows: the fail-mode window, the workers back on the
+# new primary within a bound, no lost log row with synchronous
+# replication (tests/failover/run.sh).
+harness "failover to a promoted standby" '^(not ok|# (summary|mode=))' bash tests/failover/run.sh
+
 # Two runs of the suite at once see nothing of each other: no test names a
 # fixed temporary path, and two runs of phpt tests in one private /tmp
 # leave nothing outside their run dirs (tests/isolation/run.sh).

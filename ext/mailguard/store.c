@@ -253,8 +253,19 @@ static void mg_db_state(mg_db_result *r, mg_db_state_kind state)
 	r->misconfigured = state == MG_DB_STATE_MISCONFIGURED;
 }
 
+/* The first back-off of a failure streak. A failover (the primary gone, a
+ * standby promoted a second or a few later) ends a streak early: with the
+ * circuit open for retry_ms from the first failure, every worker would
+ * take the fail mode for retry_ms, long after the new primary is up. */
+#define MG_DB_RETRY_FIRST_MS 1000
+
 /* A failure: drop the connection and answer "unavailable" without trying
- * until retry_ms have passed. A misconfiguration is logged as such. */
+ * for a while: MG_DB_RETRY_FIRST_MS after the first failure since the
+ * database last answered, twice as long as the last time after each
+ * further one, never longer than retry_ms. A worker so waits at most about
+ * as long as the outage has lasted (plus the first back-off), and a dead
+ * database still costs it a timeout only every retry_ms once the streak
+ * is long. A misconfiguration is logged as such. */
 static void mg_db_fail(mg_db_result *r, const char *error, const char *detail)
 {
 	bool mis = mg_db_is_misconfiguration(error, detail);
@@ -264,7 +275,11 @@ static void mg_db_fail(mg_db_result *r, const char *error, const char *detail)
 	mg_db_state(r, mis ? MG_DB_STATE_MISCONFIGURED : MG_DB_STATE_UNAVAILABLE);
 	mg_report_db_event(r->error, detail);
 	mg_db_drop();
-	MG_G(store).retry_at = mg_clock_ms() + (uint64_t) MG_G(retry_ms);
+	MG_G(store).backoff_ms = MG_G(store).backoff_ms == 0 ? MG_DB_RETRY_FIRST_MS : MG_G(store).backoff_ms * 2;
+	if (MG_G(store).backoff_ms > (uint64_t) MG_G(retry_ms)) {
+		MG_G(store).backoff_ms = (uint64_t) MG_G(retry_ms);
+	}
+	MG_G(store).retry_at = mg_clock_ms() + MG_G(store).backoff_ms;
 }
 
 /* Runs a libpq call that reads the environment with the environment the
@@ -326,15 +341,112 @@ static bool mg_db_is_file_keyword(const char *kw)
 
 static bool mg_db_names_host(const PQconninfoOption *opts);
 
+/* One connection attempt with the parameters as given, until it is made
+ * or `deadline` passes. */
+static PGconn *mg_db_connect(const char *const *kw, const char *const *val, uint64_t deadline,
+	const char **error, char *detail, size_t detail_size)
+{
+	char **env;
+	PGconn *conn;
+
+	env = mg_db_env_hide();
+	conn = PQconnectStartParams(kw, val, 0);
+	mg_db_env_restore(env);
+	if (conn == NULL) {
+		*error = "connect";
+		snprintf(detail, detail_size, "out of memory");
+		return NULL;
+	}
+	PQsetNoticeReceiver(conn, mg_db_notice, NULL);
+	if (PQstatus(conn) == CONNECTION_BAD) {
+		*error = "connect";
+		snprintf(detail, detail_size, "%s", PQerrorMessage(conn));
+		PQfinish(conn);
+		return NULL;
+	}
+
+	/* PQconnectPoll() with a wait on the socket in the direction it asks,
+	 * until the connection is made or the deadline passes. */
+	for (;;) {
+		PostgresPollingStatusType st;
+		int w;
+
+		env = mg_db_env_hide();
+		st = PQconnectPoll(conn);
+		mg_db_env_restore(env);
+		if (st == PGRES_POLLING_OK) {
+			break;
+		}
+		if (st == PGRES_POLLING_FAILED) {
+			*error = "connect";
+			snprintf(detail, detail_size, "%s", PQerrorMessage(conn));
+			PQfinish(conn);
+			return NULL;
+		}
+		w = mg_fd_wait(PQsocket(conn), st == PGRES_POLLING_WRITING, deadline);
+		if (w <= 0) {
+			*error = w == 0 ? "connect-timeout" : "connect";
+			snprintf(detail, detail_size, "%s", w == 0 ? "no answer within mailguard.timeout_ms" : strerror(errno));
+			PQfinish(conn);
+			return NULL;
+		}
+	}
+	PQsetNoticeReceiver(conn, mg_db_notice, NULL);
+	if (PQsetnonblocking(conn, 1) != 0) {
+		*error = "connect";
+		snprintf(detail, detail_size, "%s", PQerrorMessage(conn));
+		PQfinish(conn);
+		return NULL;
+	}
+	return conn;
+}
+
+/* The number of elements of a comma-separated host, hostaddr or port
+ * list (0 for none), and a copy of element i (the only one when there is
+ * one: a single port serves every host). */
+static size_t mg_db_list_len(const char *v)
+{
+	size_t n = 1;
+
+	if (v == NULL || v[0] == '\0') {
+		return 0;
+	}
+	for (; *v != '\0'; v++) {
+		n += *v == ',';
+	}
+	return n;
+}
+
+static char *mg_db_list_item(const char *v, size_t i)
+{
+	size_t len;
+
+	if (mg_db_list_len(v) == 1) {
+		i = 0;
+	}
+	for (; i > 0; i--) {
+		v = strchr(v, ',') + 1;
+	}
+	len = strcspn(v, ",");
+	return estrndup(v, len);
+}
+
+/* Connects as the DSN says. A DSN with several hosts (a primary and its
+ * standbys) is tried one host at a time, each with an equal share of what
+ * is left of the deadline, starting with the host that answered last:
+ * libpq's own walk through the list would wait the whole deadline on a
+ * host that takes the connection and never answers (a frozen or
+ * partitioned old primary), and never reach the promoted standby. */
 static PGconn *mg_db_start(uint64_t deadline, const char **error, char *detail, size_t detail_size)
 {
 	PQconninfoOption *opts, *o;
 	char *err = NULL;
 	const char **kw, **val;
-	size_t n = 0, i = 0;
+	size_t n = 0, i = 0, hosts, h;
+	int list[3] = {-1, -1, -1};     /* where host, hostaddr, port are in kw[] */
+	const char *lists[3] = {NULL, NULL, NULL};
 	smart_str options = {0};
-	char **env;
-	PGconn *conn;
+	PGconn *conn = NULL;
 
 	*error = NULL;
 	opts = PQconninfoParse(MG_G(dsn), &err);
@@ -397,6 +509,13 @@ static PGconn *mg_db_start(uint64_t deadline, const char **error, char *detail, 
 			v = mg_db_is_file_keyword(o->keyword) ? MG_DB_NO_FILE : o->compiled;
 		}
 		if (v != NULL && v[0] != '\0') {
+			int l = strcmp(o->keyword, "host") == 0 ? 0 : strcmp(o->keyword, "hostaddr") == 0 ? 1
+				: strcmp(o->keyword, "port") == 0 ? 2 : -1;
+
+			if (l >= 0) {
+				list[l] = (int) i;
+				lists[l] = v;
+			}
 			kw[i] = o->keyword;
 			val[i] = v;
 			i++;
@@ -411,61 +530,63 @@ static PGconn *mg_db_start(uint64_t deadline, const char **error, char *detail, 
 	kw[i] = NULL;
 	val[i] = NULL;
 
-	env = mg_db_env_hide();
-	conn = PQconnectStartParams(kw, val, 0);
-	mg_db_env_restore(env);
+	/* libpq's count: the hostaddr list when given, else the host list.
+	 * Lists that do not match (libpq refuses them with a message) go to
+	 * libpq as they are. */
+	hosts = lists[1] != NULL ? mg_db_list_len(lists[1]) : mg_db_list_len(lists[0]);
+	if ((lists[0] != NULL && lists[1] != NULL && mg_db_list_len(lists[0]) != hosts)
+			|| (lists[2] != NULL && mg_db_list_len(lists[2]) != 1 && mg_db_list_len(lists[2]) != hosts)) {
+		hosts = 1;
+	}
+	if (hosts <= 1) {
+		conn = mg_db_connect(kw, val, deadline, error, detail, detail_size);
+	} else {
+		size_t used = 0;
+
+		detail[0] = '\0';
+		*error = "connect-timeout";
+		for (h = 0; h < hosts && conn == NULL; h++) {
+			size_t at = (MG_G(store).host_first + h) % hosts, l;
+			char *item[3] = {NULL, NULL, NULL};
+			const char *e;
+			uint64_t now = mg_clock_ms();
+			uint64_t share = now < deadline ? (deadline - now) / (hosts - h) : 0;
+
+			for (l = 0; l < 3; l++) {
+				if (list[l] >= 0) {
+					item[l] = mg_db_list_item(lists[l], at);
+					val[list[l]] = item[l];
+				}
+			}
+			conn = mg_db_connect(kw, val, now + share, &e, detail + used, detail_size - used);
+			for (l = 0; l < 3; l++) {
+				if (item[l] != NULL) {
+					efree(item[l]);
+				}
+			}
+			if (conn != NULL) {
+				MG_G(store).host_first = at;
+				break;
+			}
+			if (strcmp(e, "connect-timeout") != 0) {
+				*error = e;     /* a timeout only when every host timed out */
+			}
+			used += strlen(detail + used);
+			if (used + 2 < detail_size) {
+				detail[used++] = ';';
+				detail[used++] = ' ';
+				detail[used] = '\0';
+			}
+			if (used >= detail_size - 1) {
+				used = detail_size - 1;
+			}
+		}
+	}
 
 	efree(kw);
 	efree(val);
 	smart_str_free(&options);
 	PQconninfoFree(opts);
-
-	if (conn == NULL) {
-		*error = "connect";
-		snprintf(detail, detail_size, "out of memory");
-		return NULL;
-	}
-	PQsetNoticeReceiver(conn, mg_db_notice, NULL);
-	if (PQstatus(conn) == CONNECTION_BAD) {
-		*error = "connect";
-		snprintf(detail, detail_size, "%s", PQerrorMessage(conn));
-		PQfinish(conn);
-		return NULL;
-	}
-
-	/* PQconnectPoll() with a wait on the socket in the direction it asks,
-	 * until the connection is made or the deadline passes. */
-	for (;;) {
-		PostgresPollingStatusType st;
-		int w;
-
-		env = mg_db_env_hide();
-		st = PQconnectPoll(conn);
-		mg_db_env_restore(env);
-		if (st == PGRES_POLLING_OK) {
-			break;
-		}
-		if (st == PGRES_POLLING_FAILED) {
-			*error = "connect";
-			snprintf(detail, detail_size, "%s", PQerrorMessage(conn));
-			PQfinish(conn);
-			return NULL;
-		}
-		w = mg_fd_wait(PQsocket(conn), st == PGRES_POLLING_WRITING, deadline);
-		if (w <= 0) {
-			*error = w == 0 ? "connect-timeout" : "connect";
-			snprintf(detail, detail_size, "%s", w == 0 ? "no answer within mailguard.timeout_ms" : strerror(errno));
-			PQfinish(conn);
-			return NULL;
-		}
-	}
-	PQsetNoticeReceiver(conn, mg_db_notice, NULL);
-	if (PQsetnonblocking(conn, 1) != 0) {
-		*error = "connect";
-		snprintf(detail, detail_size, "%s", PQerrorMessage(conn));
-		PQfinish(conn);
-		return NULL;
-	}
 	return conn;
 }
 /* }}} */
@@ -752,6 +873,7 @@ static void mg_db_check(const char *const fields[MG_DB_NPARAMS], bool envelope, 
 		return;
 	}
 	MG_G(store).retry_at = 0;
+	MG_G(store).backoff_ms = 0;
 	MG_G(store).state = MG_DB_STATE_CONNECTED;
 	if (reporting) {
 		MG_G(store).outcome_trace[0] = '\0';

@@ -35,6 +35,8 @@ typedef struct {
 	pid_t pid;              /* ... opened by this pid */
 	uid_t euid;             /* ... under this euid */
 	uint64_t retry_at;      /* circuit open until then (monotonic ms), 0 = closed */
+	uint64_t backoff_ms;    /* how long it was opened for last, 0 = the database answered since */
+	size_t host_first;      /* of a DSN's host list: the one connected to last, tried first */
 	int pending;            /* outcome reports whose answer is still unread */
 	char outcome_trace[40]; /* accepted mail whose outcome is not yet reported, "" = none */
 	bool outcome_sent;      /* ... and its outcome */

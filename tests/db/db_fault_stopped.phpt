@@ -1,5 +1,5 @@
 --TEST--
-database: stopped server: fail open sends (stamped, no trace) up to the emergency cap, fail closed refuses "service unavailable", both at once; after a restart the same PHP process recovers
+database: stopped server: fail open sends (stamped, no trace) up to the emergency cap, fail closed refuses "service unavailable", both at once; the circuit opens for 1 s after the first failure and twice as long after the next; after a restart the same PHP process recovers
 --EXTENSIONS--
 sockets
 posix
@@ -25,10 +25,14 @@ mg_db_ctl(\$db, 'stop');
 send('2 server stopped');
 send('3 server stopped');
 send('4 server stopped');
+usleep(1100000);
+send('5 after the first back-off (1 s)');
+\$t5 = microtime(true);
+usleep(1100000);
+send('6 within the second (2 s)');
 mg_db_ctl(\$db, 'start');
-send('5 server back, circuit still open');
-usleep(5200000);
-send('6 after retry_ms');
+usleep((int) max(0, (\$t5 + 2.1 - microtime(true)) * 1e6));
+send('7 server back, after the second back-off');
 PHP;
 foreach (['open', 'closed'] as $mode) {
 	echo "== fail_mode=$mode\n";
@@ -78,18 +82,23 @@ Warning: mail(): mailguard: mail refused: service unavailable
 4 server stopped: false in time
 
 Warning: mail(): mailguard: mail refused: service unavailable
-5 server back, circuit still open: false in time
-6 after retry_ms: true in time
+5 after the first back-off (1 s): false in time
+
+Warning: mail(): mailguard: mail refused: service unavailable
+6 within the second (2 s): false in time
+7 server back, after the second back-off: true in time
   delivered '1 server up': 1 stamp, 1 trace
   delivered '2 server stopped': 1 stamp, 0 trace
   delivered '3 server stopped': 1 stamp, 0 trace
-  delivered '6 after retry_ms': 1 stamp, 1 trace
+  delivered '7 server back, after the second back-off': 1 stamp, 1 trace
   syslog: accept - trace
   syslog: event=database error=reconnect
   syslog: event=database error=connect
   syslog: accept db-unavailable db=connect
   syslog: accept db-unavailable db=backing-off
   syslog: refuse db-unavailable db=backing-off
+  syslog: event=database error=connect
+  syslog: refuse db-unavailable db=connect
   syslog: refuse db-unavailable db=backing-off
   syslog: accept - trace
 == fail_mode=closed
@@ -105,15 +114,20 @@ Warning: mail(): mailguard: mail refused: service unavailable
 4 server stopped: false in time
 
 Warning: mail(): mailguard: mail refused: service unavailable
-5 server back, circuit still open: false in time
-6 after retry_ms: true in time
+5 after the first back-off (1 s): false in time
+
+Warning: mail(): mailguard: mail refused: service unavailable
+6 within the second (2 s): false in time
+7 server back, after the second back-off: true in time
   delivered '1 server up': 1 stamp, 1 trace
-  delivered '6 after retry_ms': 1 stamp, 1 trace
+  delivered '7 server back, after the second back-off': 1 stamp, 1 trace
   syslog: accept - trace
   syslog: event=database error=reconnect
   syslog: event=database error=connect
   syslog: refuse db-unavailable db=connect
   syslog: refuse db-unavailable db=backing-off
   syslog: refuse db-unavailable db=backing-off
+  syslog: event=database error=connect
+  syslog: refuse db-unavailable db=connect
   syslog: refuse db-unavailable db=backing-off
   syslog: accept - trace
