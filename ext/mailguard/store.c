@@ -482,6 +482,11 @@ static PGconn *mg_db_start(uint64_t deadline, const char **error, char *detail, 
 		 * setting) would turn contention into errors, i.e. into the fail
 		 * mode. */
 		smart_str_appends(&options, " -c default_transaction_isolation=read\\ committed");
+		/* A client role may give itself defaults (ALTER ROLE CURRENT_USER
+		 * SET ...): a read-only default would turn every question into an
+		 * error, i.e. its own mail into the fail mode. Startup options
+		 * outrank role settings. */
+		smart_str_appends(&options, " -c default_transaction_read_only=off");
 		if (MG_G(synchronous_commit) != NULL) {
 			smart_str_append_printf(&options, " -c synchronous_commit=%s", MG_G(synchronous_commit));
 		}
