@@ -12,8 +12,7 @@
 # Exit status: 0 whatever the figures; non-zero only when something failed
 # to run.
 set -euo pipefail
-. "$(dirname "$0")/../scripts/lib.sh"
-BENCH=$MG_ROOT/bench
+. "$(dirname "$0")/lib.sh"
 
 N=${BENCH_N:-2000}
 ROUNDS=${BENCH_ROUNDS:-10}
@@ -29,35 +28,19 @@ N=$((PER * ROUNDS))
 
 # {{{ deps, build
 mg_install_deps >&2
-if [ -f "$MG_ROOT/modules/mailguard.so" ] && [ -z "${BENCH_REBUILD:-}" ]; then
-	MG_SO=$MG_ROOT/modules/mailguard.so
-else
-	mg_build >&2
-fi
-cd "$MG_ROOT"
+bench_module
 # }}}
 
 # {{{ scratch dir, cluster, syslog drain; all undone on exit
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/mg-bench.XXXXXX")
-chmod 0755 "$WORK"
-PGDIR=$WORK/pg
+bench_scratch mg-bench
 DRAIN_PID=""
-cleanup() {
-	local rc=$?
+bench_on_exit() {
 	if [ -n "$DRAIN_PID" ]; then
 		kill "$DRAIN_PID" 2>/dev/null || true
 		wait "$DRAIN_PID" 2>/dev/null || true
 	fi
-	bash "$MG_ROOT/scripts/pg.sh" destroy "$PGDIR" 2>/dev/null || true
-	rm -rf -- "$WORK"
-	exit $rc
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-mg_say "cluster in $PGDIR" >&2
-eval "$(bash "$MG_ROOT/scripts/pg.sh" start "$PGDIR")"
-psql_su() { bash "$MG_ROOT/scripts/pg.sh" psql "$PGDIR" -qAt "$@"; }
+bench_pg_start
 # Unlimited accounts: bench (pgbench), bench1..bench8 (pgbench, one per
 # client), bench_c and bench_d (variants c and d, so each one's rows can
 # be counted); bench_r may send nothing (diagnostic r).
@@ -73,12 +56,7 @@ else
 	STUB_KIND="static C program $STUB (reads stdin to EOF, exits 0)"
 fi
 
-# pgbench of the server's version (pg.sh's choice), else the one on PATH
-PGB=""
-for d in ${MG_PG_BINDIR:-} /usr/lib/postgresql/15/bin $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV); do
-	[ -x "$d/pgbench" ] && { PGB=$d/pgbench; break; }
-done
-[ -n "$PGB" ] || PGB=$(command -v pgbench) || { echo "bench: pgbench not found" >&2; exit 1; }
+bench_find_pgbench
 
 SOCK=$WORK/syslog.sock
 "$MG_PHP" -n "$BENCH/syslog-drain.php" "$SOCK" "$WORK/syslog.count" >"$WORK/drain.out" 2>&1 &
@@ -209,8 +187,7 @@ SQL
 cat >"$WORK/mail-and-outcome.sql" <<'SQL'
 SELECT trace FROM mailguard.mail(p_account => 'bench', p_rcpts => 1, p_fn => 'mail', p_script => '/var/www/x.php', p_line => 1, p_to => 'a@example.com', p_subject => 'bench', p_trace => :trace::uuid, p_outcome => 'sent') \gset
 SQL
-# the client role's password, for pgbench's environment only
-PGPASS=$(printf '%s\n' "$MG_PG_DSN" | sed -nE 's/.*password=([^ ]+).*/\1/p')
+PGPASS=$(bench_pg_password)
 PGBENCH_LINES=()
 pgb() {  # label sync clients threads script
 	local label=$1 sync=$2 c=$3 j=$4 script=$5 out tps lat fail

@@ -14,8 +14,7 @@
 # Exit status: 0 whatever the figures; non-zero only when something failed
 # to run.
 set -euo pipefail
-. "$(dirname "$0")/../scripts/lib.sh"
-BENCH=$MG_ROOT/bench
+. "$(dirname "$0")/lib.sh"
 
 ROUNDS=${STARTUP_ROUNDS:-20}
 PER=${STARTUP_PER:-40}
@@ -27,12 +26,7 @@ done
 
 # {{{ deps, build
 mg_install_deps >&2
-if [ -f "$MG_ROOT/modules/mailguard.so" ] && [ -z "${BENCH_REBUILD:-}" ]; then
-	MG_SO=$MG_ROOT/modules/mailguard.so
-else
-	mg_build >&2
-fi
-cd "$MG_ROOT"
+bench_module
 if ldd "$MG_SO" | grep -q libpq; then
 	echo "startup: $MG_SO is linked with libpq: not the lazy build this measures" >&2
 	exit 1
@@ -40,21 +34,8 @@ fi
 # }}}
 
 # {{{ scratch dir, cluster; undone on exit
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/mg-startup.XXXXXX")
-chmod 0755 "$WORK"
-PGDIR=$WORK/pg
-cleanup() {
-	local rc=$?
-	bash "$MG_ROOT/scripts/pg.sh" destroy "$PGDIR" 2>/dev/null || true
-	rm -rf -- "$WORK"
-	exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-mg_say "cluster in $PGDIR" >&2
-eval "$(bash "$MG_ROOT/scripts/pg.sh" start "$PGDIR")"
-psql_su() { bash "$MG_ROOT/scripts/pg.sh" psql "$PGDIR" -qAt "$@"; }
+bench_scratch mg-startup
+bench_pg_start
 psql_su -c "INSERT INTO mailguard.accounts(name) VALUES ('bench_s')"
 
 SPAWN=$WORK/spawn
