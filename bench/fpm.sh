@@ -26,8 +26,7 @@
 # Exit status: 0 whatever the figures; non-zero when something failed to
 # run.
 set -euo pipefail
-. "$(dirname "$0")/../scripts/lib.sh"
-BENCH=$MG_ROOT/bench
+. "$(dirname "$0")/lib.sh"
 ROUNDS=${BENCH_ROUNDS:-10}
 PER=${BENCH_PER:-100}
 NCOMMIT=${BENCH_FPM_COMMITS:-200}
@@ -41,34 +40,16 @@ done
 FPM=${MG_FPM:-php-fpm8.2}
 RUNAS=www-data
 
-# {{{ deps, build
+# {{{ deps, build; scratch dir, cluster, masters: all undone on exit
 mg_install_deps >&2
-if [ -f "$MG_ROOT/modules/mailguard.so" ] && [ -z "${BENCH_REBUILD:-}" ]; then
-	MG_SO=$MG_ROOT/modules/mailguard.so
-else
-	mg_build >&2
-fi
-cd "$MG_ROOT"
-# }}}
-
-# {{{ scratch dir, cluster, masters; all undone on exit
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/mg-bench-fpm.XXXXXX")
-chmod 0755 "$WORK"
-PGDIR=$WORK/pg
+bench_module
 declare -A MASTER
-cleanup() {
-	local rc=$? v
+bench_on_exit() {
+	local v
 	for v in "${!MASTER[@]}"; do stop_master "$v"; done
-	bash "$MG_ROOT/scripts/pg.sh" destroy "$PGDIR" 2>/dev/null || true
-	rm -rf -- "$WORK"
-	exit $rc
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-mg_say "cluster in $PGDIR" >&2
-eval "$(bash "$MG_ROOT/scripts/pg.sh" start "$PGDIR")"
-psql_su() { bash "$MG_ROOT/scripts/pg.sh" psql "$PGDIR" -qAt "$@"; }
+bench_scratch mg-bench-fpm
+bench_pg_start
 psql_su -c "INSERT INTO mailguard.accounts(name) VALUES ('bench_m'), ('bench_d')"
 
 SPAWN=$WORK/spawn
@@ -207,6 +188,8 @@ sleep $(awk "BEGIN{print ($RETRY_MS + 200) / 1000}")
 rows2=$(psql_su -c "SELECT count(*) FROM mailguard.log WHERE account = 'bench_m' AND verdict = 'accept'")
 req f 6 "$WORK/s/recovered" >/dev/null
 rows3=$(psql_su -c "SELECT count(*) FROM mailguard.log WHERE account = 'bench_m' AND verdict = 'accept'")
+recovered=$(awk '{printf "%.1fms:%s ", $1 / 1e6, ($2 == 1 ? "true" : "false")}' "$WORK/s/recovered")
+late=$(psql_su -c "SELECT string_agg(verdict || coalesce(':' || reason, ''), ' ' ORDER BY id) FROM mailguard.log WHERE account = 'bench_m' AND ts > now() - interval '30 s'")
 stop_master f
 # }}}
 
@@ -228,5 +211,6 @@ echo "mail() true: $sent of $NCOMMIT$([ "$MAILS" = "$NCOMMIT" ] || echo "; WARNI
 echo
 echo "== frozen server (m with fail_mode=closed; SIGSTOP; timeout_ms=$TIMEOUT_MS, retry_ms=$RETRY_MS)"
 "$MG_PHP" -n "$BENCH/fpm-report.php" --frozen "$WORK/s/frozen" "$TIMEOUT_MS"
-echo "after SIGCONT and retry_ms: $((rows3 - rows2)) of 6 mails accepted by the database (goal: 6)"
+echo "after SIGCONT and retry_ms: $((rows3 - rows2)) of 6 mails accepted by the database (goal: 6); mail() of each: $recovered"
+echo "log rows of the last 30 s: $late"
 # }}}
