@@ -15,6 +15,7 @@
 # something failed to run.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 ROUNDS=${POLICY_ROUNDS:-3}
 T=${POLICY_T:-5}
@@ -33,21 +34,7 @@ cd "$MG_ROOT"
 NEW=$(ls sql/migrations | sed -n 's/^0*\([0-9][0-9]*\)_.*\.sql$/\1/p' | sort -n | tail -n 1)
 
 # {{{ scratch dir, cluster; undone on exit
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/mg-policy.XXXXXX")
-chmod 0755 "$WORK"
-PGDIR=$WORK/pg
-cleanup() {
-	local rc=$?
-	bash "$MG_ROOT/scripts/pg.sh" destroy "$PGDIR" 2>/dev/null || true
-	rm -rf -- "$WORK"
-	exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-mg_say "cluster in $PGDIR" >&2
-eval "$(bash "$MG_ROOT/scripts/pg.sh" start "$PGDIR")"
-psql_su() { bash "$MG_ROOT/scripts/pg.sh" psql "$PGDIR" -qAt "$@"; }
+bench_cluster policy
 mgdb() { PGHOST="$MG_PG_HOST" PGPORT="$MG_PG_PORT" PGUSER=postgres PGDATABASE=$1 "$MG_ROOT/sql/mailguard-db" "${@:2}"; }
 
 # Database mg_old at schema version OLD (its migrations only), and the
@@ -70,11 +57,7 @@ v_old=$(bash "$MG_ROOT/scripts/pg.sh" psql "$PGDIR" -d mg_old -qAt -c "SELECT ma
 v_new=$(psql_su -c "SELECT max(version) FROM mailguard.schema_version")
 [ "$v_old" = "$OLD" ] && [ "$v_new" = "$NEW" ] || { echo "policy: schema versions $v_old/$v_new, expected $OLD/$NEW" >&2; exit 1; }
 
-PGB=""
-for d in ${MG_PG_BINDIR:-} /usr/lib/postgresql/15/bin $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV); do
-	[ -x "$d/pgbench" ] && { PGB=$d/pgbench; break; }
-done
-[ -n "$PGB" ] || PGB=$(command -v pgbench) || { echo "policy: pgbench not found" >&2; exit 1; }
+PGB=$(bench_pgbench) || { echo "policy: pgbench not found" >&2; exit 1; }
 PGPASS=$(printf '%s\n' "$MG_PG_DSN" | sed -nE 's/.*password=([^ ]+).*/\1/p')
 # }}}
 

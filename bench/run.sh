@@ -13,6 +13,7 @@
 # to run.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
+. "$(dirname "$0")/lib.sh"
 BENCH=$MG_ROOT/bench
 
 N=${BENCH_N:-2000}
@@ -38,26 +39,14 @@ cd "$MG_ROOT"
 # }}}
 
 # {{{ scratch dir, cluster, syslog drain; all undone on exit
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/mg-bench.XXXXXX")
-chmod 0755 "$WORK"
-PGDIR=$WORK/pg
 DRAIN_PID=""
-cleanup() {
-	local rc=$?
+bench_cleanup_extra() {
 	if [ -n "$DRAIN_PID" ]; then
 		kill "$DRAIN_PID" 2>/dev/null || true
 		wait "$DRAIN_PID" 2>/dev/null || true
 	fi
-	bash "$MG_ROOT/scripts/pg.sh" destroy "$PGDIR" 2>/dev/null || true
-	rm -rf -- "$WORK"
-	exit $rc
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-mg_say "cluster in $PGDIR" >&2
-eval "$(bash "$MG_ROOT/scripts/pg.sh" start "$PGDIR")"
-psql_su() { bash "$MG_ROOT/scripts/pg.sh" psql "$PGDIR" -qAt "$@"; }
+bench_cluster bench
 # Unlimited accounts: bench (pgbench), bench1..bench8 (pgbench, one per
 # client), bench_c and bench_d (variants c and d, so each one's rows can
 # be counted); bench_r may send nothing (diagnostic r).
@@ -73,12 +62,7 @@ else
 	STUB_KIND="static C program $STUB (reads stdin to EOF, exits 0)"
 fi
 
-# pgbench of the server's version (pg.sh's choice), else the one on PATH
-PGB=""
-for d in ${MG_PG_BINDIR:-} /usr/lib/postgresql/15/bin $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV); do
-	[ -x "$d/pgbench" ] && { PGB=$d/pgbench; break; }
-done
-[ -n "$PGB" ] || PGB=$(command -v pgbench) || { echo "bench: pgbench not found" >&2; exit 1; }
+PGB=$(bench_pgbench) || { echo "bench: pgbench not found" >&2; exit 1; }
 
 SOCK=$WORK/syslog.sock
 "$MG_PHP" -n "$BENCH/syslog-drain.php" "$SOCK" "$WORK/syslog.count" >"$WORK/drain.out" 2>&1 &

@@ -15,6 +15,7 @@
 # to run.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
+. "$(dirname "$0")/lib.sh"
 BENCH=$MG_ROOT/bench
 
 ROUNDS=${STARTUP_ROUNDS:-20}
@@ -40,21 +41,7 @@ fi
 # }}}
 
 # {{{ scratch dir, cluster; undone on exit
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/mg-startup.XXXXXX")
-chmod 0755 "$WORK"
-PGDIR=$WORK/pg
-cleanup() {
-	local rc=$?
-	bash "$MG_ROOT/scripts/pg.sh" destroy "$PGDIR" 2>/dev/null || true
-	rm -rf -- "$WORK"
-	exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-mg_say "cluster in $PGDIR" >&2
-eval "$(bash "$MG_ROOT/scripts/pg.sh" start "$PGDIR")"
-psql_su() { bash "$MG_ROOT/scripts/pg.sh" psql "$PGDIR" -qAt "$@"; }
+bench_cluster startup
 psql_su -c "INSERT INTO mailguard.accounts(name) VALUES ('bench_s')"
 
 SPAWN=$WORK/spawn
