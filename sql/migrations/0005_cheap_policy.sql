@@ -126,7 +126,8 @@ BEGIN
     detail := p_detail;
 
     -- {{{ the deadline, before anything is looked up
-    IF reason IS NULL AND clock_timestamp() > p_deadline
+    -- (AND stops at the first false, not at a NULL: test p_deadline first)
+    IF p_deadline IS NOT NULL AND reason IS NULL AND clock_timestamp() > p_deadline
             AND clock_timestamp() > mailguard.late_at(p_deadline) THEN
         reason := 'late';
         detail := format('%s ms after the deadline',
@@ -293,7 +294,8 @@ BEGIN
     -- (identity refusals keep their reason: they say more than "late").
     -- Late: undo what this call did; the row lock is still ours, so the
     -- count taken back is exact.
-    IF clock_timestamp() > p_deadline AND clock_timestamp() > mailguard.late_at(p_deadline)
+    IF p_deadline IS NOT NULL AND clock_timestamp() > p_deadline
+            AND clock_timestamp() > mailguard.late_at(p_deadline)
             AND reason IS DISTINCT FROM 'late'
             AND reason IS DISTINCT FROM 'no-account' AND reason IS DISTINCT FROM 'identity-mismatch' THEN
         v_decided := coalesce(reason, verdict);
