@@ -436,8 +436,9 @@ static PHP_RSHUTDOWN_FUNCTION(mailguard)
 	 * the code that undoes the forced stamp: undo it here so the next
 	 * request of this worker starts from the configured value. */
 	mg_hook_request_end();
-	/* The last accepted mail's outcome, so the log does not say "pending"
-	 * until this worker's next mail. */
+	/* The last accepted mail's failure, if it failed, so the log does not
+	 * say "sent" until this worker's next mail (nothing to send, no
+	 * statement, when it went out). */
 	mg_db_report();
 	return SUCCESS;
 }

@@ -67,9 +67,10 @@ enum {
  * database's margin for clock differences), so a question that a frozen
  * server runs when it wakes charges nothing.
  *
- * $19/$20: the outcome of this process's previous accepted mail, if not
+ * $19/$20: the failure of this process's previous accepted mail, if not
  * yet reported: it rides along with the next question, so a mail costs one
- * round trip. */
+ * round trip and one commit (an accepted mail is logged as sent: a mail
+ * that went out needs no report). */
 static const char mg_db_check_sql[] =
 	"SELECT verdict, reason, detail, trace FROM mailguard.mail("
 	"$1, $2::integer, $3, $4::integer, $5::integer, $6, $7::integer, $8, $9, $10, "
@@ -700,7 +701,7 @@ fail:
 /* Reads the answers to outcome reports still in flight. Returns 0 when
  * all were read; 1 when the server had ended the session (the connection
  * is dropped without opening the circuit: the caller connects anew, and
- * those reports are lost, their mails stay "pending"); -1 when the server
+ * those reports are lost, their failed mails stay "sent"); -1 when the server
  * did not answer in time (mg_db_fail()). */
 static int mg_db_drain(PGconn *conn, uint64_t deadline, mg_db_result *r)
 {
@@ -849,7 +850,7 @@ static void mg_db_check(const char *const fields[MG_DB_NPARAMS], bool envelope, 
 	reporting = MG_G(store).outcome_trace[0] != '\0';
 	memcpy(values, fields, sizeof(fields[0]) * MG_DB_NPARAMS);
 	values[MG_DB_NPARAMS] = reporting ? MG_G(store).outcome_trace : NULL;
-	values[MG_DB_NPARAMS + 1] = reporting ? (MG_G(store).outcome_sent ? "sent" : "failed") : NULL;
+	values[MG_DB_NPARAMS + 1] = reporting ? "failed" : NULL;
 	values[MG_DB_NPARAMS + 2] = wall;
 	values[MG_DB_NPARAMS + 3] = env_from;
 	/* The unnamed statement: nothing is prepared on the server, so this
@@ -902,12 +903,16 @@ static void mg_db_check(const char *const fields[MG_DB_NPARAMS], bool envelope, 
 
 void mg_db_outcome(const char *trace, bool sent)
 {
-	/* Kept until the next question (or the end of the request): waking
-	 * the server now would cost the mail() call a second round trip. An
-	 * outcome still unreported is replaced: the database keeps that mail
-	 * "pending". */
+	/* The database wrote the accepted mail's row as sent (schema 5): only
+	 * a failure is news. It is kept until the next question (or the end of
+	 * the request): waking the server now would cost the mail() call a
+	 * second round trip. A failure still unreported is replaced (it cannot
+	 * be: a question, which carries it, comes before every accept); the
+	 * database would keep that mail "sent". */
+	if (sent) {
+		return;
+	}
 	snprintf(MG_G(store).outcome_trace, sizeof(MG_G(store).outcome_trace), "%s", trace);
-	MG_G(store).outcome_sent = sent;
 }
 
 void mg_db_report(void)
@@ -922,7 +927,7 @@ void mg_db_report(void)
 	}
 	/* PQsendQueryParams() copies the values into its buffer. */
 	values[0] = MG_G(store).outcome_trace;
-	values[1] = MG_G(store).outcome_sent ? "sent" : "failed";
+	values[1] = "failed";
 	sent = PQsendQueryParams(conn, mg_db_outcome_sql, 2, NULL, values, NULL, NULL, 0);
 	MG_G(store).outcome_trace[0] = '\0';
 	if (!sent

@@ -38,8 +38,7 @@ typedef struct {
 	uint64_t backoff_ms;    /* how long it was opened for last, 0 = the database answered since */
 	size_t host_first;      /* of a DSN's host list: the one connected to last, tried first */
 	int pending;            /* outcome reports whose answer is still unread */
-	char outcome_trace[40]; /* accepted mail whose outcome is not yet reported, "" = none */
-	bool outcome_sent;      /* ... and its outcome */
+	char outcome_trace[40]; /* accepted mail whose failure is not yet reported, "" = none */
 	bool ended;             /* the server said FATAL outside a query: the session is over */
 	mg_db_state_kind state; /* what the last attempt learnt */
 	char notice[512];       /* a libpq notice not yet logged (see mg_db_notice()) */
@@ -89,8 +88,9 @@ const char *mg_db_state_name(void);
  * statement. Never blocks past the deadline. */
 void mg_db_ask(const mg_call *c, const mg_origin *o, const mg_facts *f, const char *env_from, mg_db_result *r);
 
-/* Notes what happened to an accepted mail. The report goes to the database
- * with the next mail's question, or with mg_db_report(). */
+/* Notes what happened to an accepted mail: a failure is reported to the
+ * database (an accepted mail is logged as sent), with the next mail's
+ * question, or with mg_db_report(). */
 void mg_db_outcome(const char *trace, bool sent);
 
 /* Sends a noted outcome now, without waiting for the answer (which is read

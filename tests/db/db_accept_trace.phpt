@@ -55,8 +55,9 @@ echo "from: ", $rows[0]['mail_from'], "\nto: ", $rows[0]['mail_to'], "\ncc: ", $
 echo "subject of mb_send_mail: ", $rows[1]['subject'], "\n";
 $c = mg_db_counters('db_accept_trace');
 echo "counted: {$c['hour_msgs']} mails, {$c['hour_rcpts']} recipients\n";
-// Each outcome went out with the next mail's question; the last one's goes
-// out when the request ends. A process that sends one mail and ends:
+// An accepted mail is logged as sent; a failure goes out with the next
+// mail's question, or when the request ends. A process whose last mail
+// fails, and ends:
 mg_db_account('db_accept_trace_end', ['msgs_hour' => 10]);
 $r = mg_run("var_dump(mail('a@example.com', 'one', 'b')); var_dump(mail('a@example.com', 'two', 'b', 'X-Fail: 1'));", [
 	'ini' => ['mailguard.dsn' => mg_db_ini(getenv('MG_PG_DSN')), 'mailguard.account' => 'db_accept_trace_end'],
@@ -83,7 +84,7 @@ imap_mail: true, 1 mail, 1 trace header(s), 1 stamp(s), log trace same
 mail: trace matches, verdict=accept outcome=sent rcpts=3 script ok uid ok sapi=cli pid ok
 mb_send_mail: trace matches, verdict=accept outcome=sent rcpts=1 script ok uid ok sapi=cli pid ok
 error_log: trace matches, verdict=accept outcome=sent rcpts=1 script ok uid ok sapi=cli pid ok
-imap_mail: trace matches, verdict=accept outcome=pending rcpts=1 script ok uid ok sapi=cli pid ok
+imap_mail: trace matches, verdict=accept outcome=sent rcpts=1 script ok uid ok sapi=cli pid ok
 line of mail(): ok
 from: Shop <shop@example.com>
 to: a@example.com, b@example.com

@@ -53,7 +53,7 @@ foreach (mg_sql("SELECT DISTINCT application_name, usename, datname FROM pg_stat
 }
 // The script's own environment is as it left it.
 var_dump(getenv('PGOPTIONS') === $env['PGOPTIONS'], getenv('HOME') === $home);
-$row = mg_db_log('db_environment')[0];   // outcome reported at request end
+$row = mg_db_log('db_environment')[0];   // logged sent with the accept
 echo "logged: {$row['verdict']} {$row['outcome']}\n";
 ?>
 --CLEAN--
@@ -67,4 +67,4 @@ syslog: accept - trace
 mailguard mailguard_web mailguard_test
 bool(true)
 bool(true)
-logged: accept pending
+logged: accept sent

@@ -35,8 +35,8 @@ foreach ($lines as $l) {
 		: "syslog: {$f['verdict']} " . ($f['reason'] ?? '-') . (isset($f['trace']) ? ' trace' : ' NO TRACE')
 			. ($l['pid'] === getmypid() ? ' (parent)' : ' (child)') . "\n";
 }
-// The last mail's outcome goes out with the next question or at the end
-// of the request: still pending here. The child's went out when it ended.
+// Accepted mails are logged as sent at once (only a failure is reported
+// later), the child's and the parent's alike.
 $rows = mg_db_log('db_fork');
 foreach ($rows as $row) {
 	echo "db: {$row['subject']} verdict={$row['verdict']} outcome={$row['outcome']} pid=",
@@ -60,7 +60,7 @@ syslog: accept - trace (child)
 syslog: accept - trace (parent)
 db: parent before verdict=accept outcome=sent pid=parent
 db: child verdict=accept outcome=sent pid=child
-db: parent after verdict=accept outcome=pending pid=parent
+db: parent after verdict=accept outcome=sent pid=parent
 1 trace header
 1 trace header
 1 trace header

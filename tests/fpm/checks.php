@@ -679,12 +679,12 @@ check("S1. pool A runs pool B's file (a symlink in A's docroot to B's send.php):
 /* }}} */
 
 /* {{{ ended sessions */
-check("R1. one-mail requests: after the server ended the worker's idle session (its last outcome report's answer still unread), the next mail is decided by the database, not the fail mode", function () use ($pa, $A) {
+check("R1. one-mail requests: after the server ended the worker's idle session, the next mail is decided by the database, not the fail mode", function () use ($pa, $A) {
 	$p = [];
 	$before = report(fcgi('a', 'send.php', ['query' => ['subject' => 'r1-before']]));
 	$p = array_merge($p, charged_to('a', "$pa/send.php", $before, 'r1-before'));
-	/* The request ended with an outcome report whose answer the worker
-	 * has not read; now the server ends the session. */
+	/* The request ended without a word to the server (a mail that went
+	 * out needs no report); now the server ends the idle session. */
 	usleep(300000);
 	sql('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ' . q($A));
 	usleep(300000);

@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# mailguard benchmark: the policy function alone, as the extension calls it
+# (the SQL text of ext/mailguard/store.c, its 21 positional parameters),
+# schema version 4 against the current one, each beside `SELECT 1` on the
+# same cluster in the same round. See bench/README.md and
+# docs/performance.md ("The policy function").
+#
+#   bash bench/policy.sh
+#
+# Environment: POLICY_ROUNDS (interleaved rounds, default 3), POLICY_T
+# (seconds per pgbench run, default 5), POLICY_CLIENTS (default 8),
+# POLICY_ACCOUNTS (default 100), POLICY_OLD (the schema version to compare
+# with, default 4). Runs as root on Debian 12 (installs what it needs, like
+# scripts/test.sh). Exit status: 0 whatever the figures; non-zero only when
+# something failed to run.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+ROUNDS=${POLICY_ROUNDS:-3}
+T=${POLICY_T:-5}
+C=${POLICY_CLIENTS:-8}
+ACCOUNTS=${POLICY_ACCOUNTS:-100}
+OLD=${POLICY_OLD:-4}
+for v in ROUNDS T C ACCOUNTS OLD; do
+	[[ ${!v} =~ ^[0-9]+$ ]] && [ "${!v}" -gt 0 ] || { echo "policy: $v must be a positive integer" >&2; exit 2; }
+done
+# the goal (issue 13): calls/s, or this fraction of SELECT 1's rate
+GOAL_TPS=10000
+GOAL_RATIO=0.38
+
+mg_install_deps >&2
+cd "$MG_ROOT"
+NEW=$(ls sql/migrations | sed -n 's/^0*\([0-9][0-9]*\)_.*\.sql$/\1/p' | sort -n | tail -n 1)
+
+# {{{ scratch dir, cluster; undone on exit
+bench_scratch mg-policy
+bench_pg_start
+mgdb() { PGHOST="$MG_PG_HOST" PGPORT="$MG_PG_PORT" PGUSER=postgres PGDATABASE=$1 "$MG_ROOT/sql/mailguard-db" "${@:2}"; }
+
+# Database mg_old at schema version OLD (its migrations only), and the
+# cluster's own database at the current version: the same cluster, roles
+# and settings.
+mkdir -p "$WORK/old"
+for f in sql/migrations/[0-9][0-9][0-9][0-9]_*.sql; do
+	v=$(basename "$f" | sed 's/^0*\([0-9][0-9]*\)_.*/\1/')
+	[ "$v" -gt "$OLD" ] || cp "$f" "$WORK/old/"
+done
+psql_su -c "CREATE DATABASE mg_old"
+MAILGUARD_MIGRATIONS=$WORK/old mgdb mg_old apply >&2
+mgdb mg_old add-client mailguard_web --shared >&2
+for db in mg_old "$MG_PG_DB"; do
+	# unlimited accounts named 1001.. (a pgbench variable is a number)
+	bash "$MG_ROOT/scripts/pg.sh" psql "$PGDIR" -d "$db" -qAt \
+		-c "INSERT INTO mailguard.accounts (name) SELECT (1000 + i)::text FROM generate_series(1, $ACCOUNTS) i"
+done
+v_old=$(bash "$MG_ROOT/scripts/pg.sh" psql "$PGDIR" -d mg_old -qAt -c "SELECT max(version) FROM mailguard.schema_version")
+v_new=$(psql_su -c "SELECT max(version) FROM mailguard.schema_version")
+[ "$v_old" = "$OLD" ] && [ "$v_new" = "$NEW" ] || { echo "policy: schema versions $v_old/$v_new, expected $OLD/$NEW" >&2; exit 1; }
+
+bench_find_pgbench
+PGPASS=$(bench_pg_password)
+# }}}
+
+# {{{ the scripts
+# The extension's question (store.c, mg_db_check_sql) for a mail without
+# a failure to report: pgbench -M extended sends each :variable as an
+# untyped text parameter, as PQsendQueryParams() does. What pgbench
+# cannot send as a parameter is written as a literal: the NULLs (Cc, Bcc,
+# no trace, no outcome). The deadline is far ahead: on time, the function
+# only compares it with the clock.
+call() {
+	cat <<SQL
+\\set pid random(1000, 30000)
+$1
+SELECT verdict, reason, detail, trace FROM mailguard.mail(:acct, :rcpts::integer, :fn, :uid::integer, :owner::integer, :script, :line::integer, :entry, :vhost, :client, :host, :pid::integer, :sapi, :from, :to, NULL, NULL, :subject, NULL::uuid, NULL, :dl::timestamptz);
+SQL
+}
+call "\\set acct random(1001, $((1000 + ACCOUNTS)))" >"$WORK/spread.sql"
+call "\\set acct 1001" >"$WORK/hot.sql"
+echo 'SELECT 1;' >"$WORK/select1.sql"
+VARS=(-D rcpts=1 -D fn=mail -D uid=33 -D owner=1000 -D script=/var/www/site/contact.php -D line=42
+	-D entry=/var/www/site/index.php -D vhost=site.example -D client=192.0.2.10 -D host=web1.example
+	-D sapi=fpm-fcgi -D from=shop@site.example -D to=customer@example.net -D "subject=Your order"
+	-D dl=2099-01-01T00:00:00.000Z)
+# }}}
+
+# {{{ runs
+declare -A TPS FAILED
+# LABEL DB SYNC CLIENTS SCRIPT: one pgbench run; its tps appended to TPS[LABEL]
+pgb() {
+	local label=$1 db=$2 sync=$3 c=$4 script=$5 out tps fail j=$(( $4 < 2 ? $4 : 2 ))
+	out=$(env PGPASSWORD="$PGPASS" PGOPTIONS="-c synchronous_commit=$sync -c statement_timeout=1000" \
+		"$PGB" -n -M extended -T "$T" -c "$c" -j "$j" -f "$script" "${VARS[@]}" \
+		-h "$MG_PG_HOST" -p "$MG_PG_PORT" -U mailguard_web "$db" 2>&1) \
+		|| { printf '%s\n' "$out" >&2; echo "policy: pgbench failed ($label)" >&2; exit 1; }
+	tps=$(printf '%s\n' "$out" | sed -nE 's/^tps = ([0-9.]+) \(without initial connection time\).*/\1/p')
+	fail=$(printf '%s\n' "$out" | sed -nE 's/^number of failed transactions: ([0-9]+).*/\1/p')
+	[ -n "$tps" ] || { printf '%s\n' "$out" >&2; echo "policy: no tps ($label)" >&2; exit 1; }
+	TPS[$label]="${TPS[$label]:-} $tps"
+	FAILED[$label]=$(( ${FAILED[$label]:-0} + ${fail:-0} ))
+}
+RUNS=(select1 old new old_hot_off new_hot_off old_hot_on new_hot_on)
+run() {
+	case $1 in
+		select1)     pgb "$1" "$MG_PG_DB" off "$C" "$WORK/select1.sql" ;;
+		old)         pgb "$1" mg_old off "$C" "$WORK/spread.sql" ;;
+		new)         pgb "$1" "$MG_PG_DB" off "$C" "$WORK/spread.sql" ;;
+		old_hot_off) pgb "$1" mg_old off "$C" "$WORK/hot.sql" ;;
+		new_hot_off) pgb "$1" "$MG_PG_DB" off "$C" "$WORK/hot.sql" ;;
+		old_hot_on)  pgb "$1" mg_old on "$C" "$WORK/hot.sql" ;;
+		new_hot_on)  pgb "$1" "$MG_PG_DB" on "$C" "$WORK/hot.sql" ;;
+	esac
+}
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+read -r _ u0 n0 s0 i0 w0 q0 sq0 st0 _ </proc/stat
+for r in $(seq 0 $((ROUNDS - 1))); do
+	# rotate the order each round: no run always follows the same one
+	order=("${RUNS[@]:r % ${#RUNS[@]}}" "${RUNS[@]:0:r % ${#RUNS[@]}}")
+	for x in "${order[@]}"; do run "$x"; done
+	mg_say "round $((r + 1))/$ROUNDS done (${order[*]})" >&2
+done
+read -r _ u1 n1 s1 i1 w1 q1 sq1 st1 _ </proc/stat
+tot=$(( (u1+n1+s1+i1+w1+q1+sq1+st1) - (u0+n0+s0+i0+w0+q0+sq0+st0) ))
+STEAL=$(awk "BEGIN{printf \"%.1f\", 100 * $((st1 - st0)) / ($tot > 0 ? $tot : 1)}")
+# }}}
+
+# {{{ checks: the spread runs were all accepted (no limits), none failed
+rows() {
+	bash "$MG_ROOT/scripts/pg.sh" psql "$PGDIR" -d "$1" -qAt \
+		-c "SELECT count(*) FILTER (WHERE verdict = 'accept') || ' accepted, ' || count(*) FILTER (WHERE verdict <> 'accept') || ' refused ' || coalesce(string_agg(DISTINCT split_part(reason, ':', 1), ',') FILTER (WHERE verdict <> 'accept'), '') FROM mailguard.log"
+}
+# }}}
+
+# {{{ the report
+# median, min, max of a list of numbers
+stats() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{a[NR]=$1} END{m = NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.0f %.0f %.0f", m, a[1], a[NR]}'; }
+# per-round ratios of LABEL to select1
+ratios() {
+	local -a a b
+	read -r -a a <<<"${TPS[$1]}"
+	read -r -a b <<<"${TPS[select1]}"
+	for i in "${!a[@]}"; do awk "BEGIN{printf \"%.4f \", ${a[$i]} / ${b[$i]}}"; done
+}
+rstats() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{a[NR]=$1} END{m = NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.3f %.3f %.3f", m, a[1], a[NR]}'; }
+
+echo "== environment"
+echo "CPUs:        $(nproc) ($(sed -nE 's/^model name\s*: //p' /proc/cpuinfo | head -n 1))"
+echo "kernel:      $(uname -r)"
+echo "PostgreSQL:  $(psql_su -c 'SHOW server_version'), fsync=$(psql_su -c 'SHOW fsync'), shared_buffers=$(psql_su -c 'SHOW shared_buffers'), Unix socket"
+echo "pgbench:     $("$PGB" --version), -n -M extended -c $C -j 2 -T $T, as mailguard_web (shared client role)"
+echo "schema:      mg_old at version $v_old, $MG_PG_DB at version $v_new ($(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- sql/migrations 2>/dev/null || echo ', migrations MODIFIED'))"
+echo "accounts:    $ACCOUNTS unlimited accounts, random one per call (spread); one account for all clients (hot)"
+echo "rounds:      $ROUNDS, each running all ${#RUNS[@]} runs, order rotated each round"
+echo "loadavg:     $LOAD_START before, $(cut -d' ' -f1-3 /proc/loadavg) after; stolen by the hypervisor ${STEAL}%"
+echo
+echo "== calls/s (median of $ROUNDS rounds, min..max)"
+printf '%-34s %-5s %9s %17s %8s %17s %7s\n' run sync "calls/s" "min..max" "x SEL 1" "ratio min..max" failed
+line() {  # label title sync
+	local m lo hi rm rlo rhi
+	read -r m lo hi <<<"$(stats <<<"${TPS[$1]}")"
+	if [ "$1" = select1 ]; then
+		printf '%-34s %-5s %9s %17s %8s %17s %7s\n' "$2" "$3" "$m" "$lo..$hi" "1" "" "${FAILED[$1]}"
+	else
+		read -r rm rlo rhi <<<"$(ratios "$1" | rstats)"
+		printf '%-34s %-5s %9s %17s %8s %17s %7s\n' "$2" "$3" "$m" "$lo..$hi" "$rm" "$rlo..$rhi" "${FAILED[$1]}"
+	fi
+}
+line select1 "SELECT 1" off
+line old "mail(), schema $v_old, $ACCOUNTS accounts" off
+line new "mail(), schema $v_new, $ACCOUNTS accounts" off
+line old_hot_off "mail(), schema $v_old, one account" off
+line new_hot_off "mail(), schema $v_new, one account" off
+line old_hot_on "mail(), schema $v_old, one account" on
+line new_hot_on "mail(), schema $v_new, one account" on
+echo
+# The goal holds when either figure is met. A verdict only when every
+# round is on the same side of the goal: otherwise the spread is wider
+# than the margin and the figures say nothing either way.
+read -r m lo hi <<<"$(stats <<<"${TPS[new]}")"
+read -r rm rlo rhi <<<"$(ratios new | rstats)"
+# Nor on a busy machine: a load average above the CPU count before or
+# after the runs says other work shared the CPUs.
+busy=$(awk -v n="$(nproc)" -v a="${LOAD_START%% *}" -v b="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN{print (a > n || b > n + 8) ? 1 : 0}')
+verdict=$(awk -v lo="$lo" -v hi="$hi" -v rlo="$rlo" -v rhi="$rhi" -v g="$GOAL_TPS" -v gr="$GOAL_RATIO" -v busy="$busy" 'BEGIN{
+	if (busy) print "no verdict: the machine was busy (load average above the CPU count)";
+	else if (lo >= g || rlo >= gr) print "PASS (every round at or above the goal)";
+	else if (hi < g && rhi < gr) print "MISS (every round below the goal)";
+	else print "no verdict: the spread over rounds straddles the goal";
+}')
+echo "goal: >= $GOAL_TPS calls/s or >= ${GOAL_RATIO}x SELECT 1 (schema $v_new, $ACCOUNTS accounts, sync off): $verdict"
+echo "log rows: schema $v_old: $(rows mg_old); schema $v_new: $(rows "$MG_PG_DB")"
+# }}}
