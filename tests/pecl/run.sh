@@ -207,10 +207,12 @@ MIG=sql/migrations/${NEXT}_pecl_upgrade_check.sql
 UP=$T/up/mailguard-$VER
 mkdir "$T/up"
 tar -xzf "$TGZ" -C "$T/up"
-printf -- '-- made by tests/pecl/run.sh: the later release'"'"'s migration\nCREATE TABLE mailguard.pecl_upgrade_check (n int);\nALTER TABLE mailguard.pecl_upgrade_check OWNER TO mailguard_owner;\n' >"$UP/$MIG"
-last=$(grep -n '<file name="sql/migrations/' "$T/up/package.xml" | tail -n 1 | cut -d: -f1)
+printf -- '-- made by tests/pecl/run.sh: the later release'"'"'s migration\nCREATE TABLE mailguard.pecl_upgrade_check (n int);\n' >"$UP/$MIG"
+# The source's package.xml (the tarball's own is pecl's rewrite, with
+# nested <dir>s), one <file> and the version more.
+last=$(grep -n '<file name="sql/migrations/' "$ROOT/package.xml" | tail -n 1 | cut -d: -f1)
 sed -e "${last}a\\   <file name=\"$MIG\" role=\"data\"/>" \
-	-e "/<version>/,/<\/version>/s/>$VER</>$NEWVER</" "$T/up/package.xml" >"$UP/package.xml"
+	-e "/<version>/,/<\/version>/s/>$VER</>$NEWVER</" "$ROOT/package.xml" >"$UP/package.xml"
 out=$(cd "$T/up" && pecl_ package "$UP/package.xml")
 NEWTGZ=$T/up/mailguard-$NEWVER.tgz
 [ -f "$NEWTGZ" ] || { fail "the later release's tarball" "$out"; finish; }
