@@ -14,12 +14,34 @@ $(srcdir)/ext/mailguard/scanner.c: $(srcdir)/ext/mailguard/scanner.re
 # (scripts/tmpdir.sh), exported as MG_TEST_TMP and TMPDIR, so that two runs
 # on one machine never see each other's files; tests/inc/helpers.inc
 # refuses a shared temp dir such as /tmp. Removed once make has exited. A
-# caller's own MG_TEST_TMP (with TMPDIR set to it) is used as it is.
+# caller's own MG_TEST_TMP (with TMPDIR set to it) is used as it is, and
+# is the caller's to remove (scripts/tmpdir.sh remove also stops the
+# cluster started in it).
 ifneq ($(filter test,$(MAKECMDGOALS)),)
 ifeq ($(MG_TEST_TMP),)
 MG_TEST_TMP := $(shell sh $(srcdir)/scripts/tmpdir.sh new $$PPID)
 TMPDIR := $(MG_TEST_TMP)
 export MG_TEST_TMP TMPDIR
+endif
+# PHP's test rule points extension_dir at modules/, where only mailguard.so
+# is, and drops the extension= lines of php.ini: the tests' --EXTENSIONS--
+# (sockets, posix, mbstring, imap) would all skip. run-tests.php appends
+# TEST_PHP_ARGS to its arguments, so a later extension_dir wins: a dir in
+# the run's temp dir with links to PHP's extensions and to this build's
+# mailguard.so.
+MG_TEST_EXT := $(shell sh $(srcdir)/scripts/test-env.sh extdir "$(MG_TEST_TMP)" "$(EXTENSION_DIR)" "$(phplibdir)/mailguard.so")
+TEST_PHP_ARGS += -d extension_dir=$(MG_TEST_EXT)
+export TEST_PHP_ARGS
+# The database tests need a PostgreSQL: without MG_PG_DSN, a private
+# cluster in the run's temp dir (scripts/pg.sh template, as root with the
+# server binaries installed), removed with the temp dir. Where none can be
+# started, those tests skip and say why.
+ifeq ($(MG_PG_DSN),)
+MG_PG_ENV := $(shell sh $(srcdir)/scripts/test-env.sh pg "$(MG_TEST_TMP)")
+ifneq ($(MG_PG_ENV),)
+include $(MG_PG_ENV)
+export $(shell sed -n 's/=.*//p' "$(MG_PG_ENV)")
+endif
 endif
 endif
 

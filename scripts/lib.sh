@@ -15,7 +15,7 @@ mg_install_deps() {
 		php8.2-fpm php8.2-pgsql libfcgi-bin apache2 libapache2-mod-php8.2 pgbouncer
 		re2c libpq-dev pkg-config valgrind clang make gcc
 		postgresql-15 postgresql-client-15 postfix chromium
-		libmilter-dev php-symfony-mailer libphp-phpmailer"
+		libmilter-dev php-symfony-mailer libphp-phpmailer php-pear"
 	local missing=""
 	for p in $pkgs; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -92,6 +92,12 @@ harness "SQL schema and policy function" '^not ok' bash tests/sql/run.sh
 # Chromium, the commands docs/ shows (tests/admin/run.sh).
 harness "mailguard command" '^(FAIL|#)' bash tests/admin/run.sh
 
+# The release tarball (tests/pecl/run.sh): `make test` in it runs the phpt
+# suite with its own PostgreSQL; `pecl install` into a private PEAR puts
+# `mailguard` in its bin_dir, the SQL in its data_dir; `pecl upgrade` to a
+# release with one more migration makes `schema status` say it is pending.
+harness "release tarball: make test, pecl install and upgrade" '^(FAIL|#)' bash tests/pecl/run.sh
+
 # mailguard under a real php-fpm master, as root, with two pools as two
 # users and peer authentication: what a customer's script can read or
 # change of mailguard's settings and secrets (tests/fpm/README.md).

@@ -80,11 +80,20 @@ function mg_account_changes(array $opts): array
     return $set;
 }
 
+/** $tz when PostgreSQL knows the zone (the check accounts.tz has), else a usage error. */
+function mg_time_zone(MgDb $db, string $tz): string
+{
+    if ($db->value('SELECT mailguard.valid_time_zone($1)', [$tz]) !== true) {
+        mg_fail("unknown time zone '$tz' (e.g. UTC, Europe/Berlin)");
+    }
+    return $tz;
+}
+
 /** Checks the values the schema's CHECK constraints would refuse, with a clearer message. */
 function mg_account_validate(MgDb $db, array $set): void
 {
-    if (isset($set['tz']) && $db->value('SELECT mailguard.valid_time_zone($1)', [$set['tz']]) !== true) {
-        mg_fail("unknown time zone '{$set['tz']}' (e.g. UTC, Europe/Berlin)");
+    if (isset($set['tz'])) {
+        mg_time_zone($db, $set['tz']);
     }
     if (isset($set['sender_domains'])
         && $db->value('SELECT mailguard.valid_domains($1::text[])', [$set['sender_domains']]) !== true) {

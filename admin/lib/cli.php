@@ -5,6 +5,7 @@ declare(strict_types=1);
 require __DIR__ . '/db.php';
 require __DIR__ . '/schema.php';
 require __DIR__ . '/accounts.php';
+require __DIR__ . '/uids.php';
 require __DIR__ . '/check.php';
 require __DIR__ . '/stats.php';
 require __DIR__ . '/watch.php';
@@ -15,7 +16,7 @@ const MG_OK = 0;
 const MG_PROBLEM = 1;     // the command ran and found something wrong (check, schema status)
 const MG_USAGE = 2;       // bad command line or value; nothing was changed
 const MG_NO_DB = 3;       // the database cannot be reached
-const MG_NOT_FOUND = 4;   // no such account, client or trace
+const MG_NOT_FOUND = 4;   // no such account, client, trace, uid mapping or Unix user
 const MG_REFUSED = 5;     // the database refused the statement; nothing was changed
 
 final class MgError extends Exception
@@ -38,6 +39,7 @@ usage: mailguard COMMAND [ARGS] [OPTIONS]
   client add|remove|list           login roles that may ask (peer or shared)
   account add|set|show|list|block|unblock|remove
                                    accounts, their limits, senders, time zone, block
+  uid map|unmap|list               OS uid -> account, for the milter's sendmail/SMTP mail
   check USER                       would this Unix user's PHP mail be metered? each step
   usage [ACCOUNT]                  the current hour and day windows against the limits
   top accounts|scripts|entries|vhosts   mails and refusals, most first
@@ -71,6 +73,7 @@ function mg_commands(): array
             'account' => ['value', null]], ['add', 'remove', 'list']],
         'account' => ['mg_cmd_account', MG_HELP_ACCOUNT, MG_ACCOUNT_OPTS,
             ['add', 'set', 'show', 'list', 'block', 'unblock', 'remove']],
+        'uid' => ['mg_cmd_uid', MG_HELP_UID, [], ['map', 'unmap', 'list']],
         'check' => ['mg_cmd_check', MG_HELP_CHECK, ['pool-dir' => ['value', null], 'php-dir' => ['value', null]], null],
         'usage' => ['mg_cmd_usage', MG_HELP_USAGE, ['window' => ['value', null]], null],
         'top' => ['mg_cmd_top', MG_HELP_TOP, ['since' => ['value', null], 'limit' => ['value', null]],
@@ -80,7 +83,8 @@ function mg_commands(): array
         'watch' => ['mg_cmd_watch', MG_HELP_WATCH, ['mail' => ['value', null], 'sendmail' => ['value', null],
             'count' => ['value', null]], null],
         'retention' => ['mg_cmd_retention', MG_HELP_RETENTION, ['personal-days' => ['value', null]], null],
-        'report' => ['mg_cmd_report', MG_HELP_REPORT, ['html' => ['value', null], 'since' => ['value', null]], null],
+        'report' => ['mg_cmd_report', MG_HELP_REPORT, ['html' => ['value', null], 'since' => ['value', null],
+            'tz' => ['value', null]], null],
     ];
 }
 

@@ -4,12 +4,15 @@
 declare(strict_types=1);
 
 const MG_HELP_REPORT = <<<'TXT'
-usage: mailguard report --html FILE [--since 7d]
+usage: mailguard report --html FILE [--since 7d] [--tz ZONE]
 
 Writes one self-contained HTML page (inline CSS, SVG and script, nothing
 fetched when viewed): mails and refusals per hour for each account, the
 top scripts and entry points, the verdict mix, over --since (s, m, h, d,
 w; default 7d). FILE - writes to standard output.
+--tz ZONE: the hours (and every time on the page) are those of ZONE
+(Europe/Berlin, Asia/Kolkata; default UTC); the page names the zone and
+each hour carries its UTC offset.
 TXT;
 
 function mg_h(mixed $v): string
@@ -17,20 +20,26 @@ function mg_h(mixed $v): string
     return htmlspecialchars(mg_cell($v), ENT_QUOTES | ENT_SUBSTITUTE | ENT_HTML5, 'UTF-8');
 }
 
-function mg_report_data(MgDb $db, string $interval): array
+function mg_report_data(MgDb $db, string $interval, string $tz): array
 {
+    // The session's zone: date_trunc('hour', ts) cuts the zone's hours (a
+    // +05:30 hour starts at :30 UTC), to_char() writes its offset, and the
+    // times in the tables are in it too.
+    $db->value("SELECT set_config('TimeZone', \$1, false)", [$tz]);
     $p = [$interval];
     $w = 'ts >= now() - $1::interval';
+    $hour = "'YYYY-MM-DD\"T\"HH24:MITZH:TZM'";
     return [
-        'generated' => $db->value("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC'"),
+        'generated' => $db->value("SELECT to_char(now(), 'YYYY-MM-DD HH24:MI')") . " $tz",
         'since' => $interval,
+        'tz' => $tz,
+        'offset' => $db->value("SELECT to_char(now(), 'TZH:TZM')"),
         'totals' => $db->one("SELECT count(*) AS mails, count(*) FILTER (WHERE verdict = 'accept') AS accepted,
             count(*) FILTER (WHERE verdict = 'refuse') AS refused,
             coalesce(sum(rcpts) FILTER (WHERE verdict = 'accept'), 0) AS recipients FROM mailguard.log WHERE $w", $p),
-        'hours' => array_column($db->query("SELECT to_char(h, 'YYYY-MM-DD\"T\"HH24\":00Z\"') AS h FROM generate_series(
-            date_trunc('hour', (now() - \$1::interval) AT TIME ZONE 'UTC'), date_trunc('hour', now() AT TIME ZONE 'UTC'),
-            interval '1 hour') h", $p), 'h'),
-        'per_hour' => $db->query("SELECT account, to_char(date_trunc('hour', ts AT TIME ZONE 'UTC'), 'YYYY-MM-DD\"T\"HH24\":00Z\"') AS h,
+        'hours' => array_column($db->query("SELECT to_char(h, $hour) AS h FROM generate_series(
+            date_trunc('hour', now() - \$1::interval), date_trunc('hour', now()), interval '1 hour') h", $p), 'h'),
+        'per_hour' => $db->query("SELECT account, to_char(date_trunc('hour', ts), $hour) AS h,
             count(*) FILTER (WHERE verdict = 'accept') AS accepted, count(*) FILTER (WHERE verdict = 'refuse') AS refused
             FROM mailguard.log WHERE $w GROUP BY 1, 2 ORDER BY 1, 2", $p),
         'accounts' => mg_top_rows($db, 'accounts', $interval, 1000000),
@@ -61,7 +70,7 @@ function mg_report_svg(array $hours, array $counts): string
         $x = $i * $bw;
         $ha = round($height * $a / $max, 1);
         $hr = round($height * $r / $max, 1);
-        $s .= "<g><title>" . mg_h("$h: $a accepted, $r refused") . '</title>';
+        $s .= '<g data-h="' . mg_h($h) . "\" data-accepted=\"$a\" data-refused=\"$r\"><title>" . mg_h("$h: $a accepted, $r refused") . '</title>';
         if ($a) {
             $s .= "<rect class=\"a\" x=\"$x\" y=\"" . ($height - $ha) . "\" width=\"" . ($bw - 1) . "\" height=\"$ha\"/>";
         }
@@ -113,6 +122,8 @@ function mg_report_html(array $d): string
             . $v['mails'] . '</td><td><span class="bar ' . ($v['verdict'] === 'accept' ? 'a' : 'r') . '" style="width:'
             . max(1, (int)round(2 * $pct)) . 'px"></span> ' . $pct . '%</td></tr>';
     }
+    $tz = mg_h($d['tz']);
+    $off = mg_h($d['offset']);
     $first = mg_h($d['hours'][0] ?? '');
     $last = mg_h(end($d['hours']) ?: '');
     $json = json_encode(['totals' => $t, 'since' => $d['since']], JSON_HEX_TAG | JSON_HEX_AMP | JSON_HEX_APOS | JSON_HEX_QUOT);
@@ -142,13 +153,13 @@ svg.bars line{stroke:#999}.bar{display:inline-block;height:.8em}
 </style></head>
 <body>
 <h1>mailguard report</h1>
-<p>Mail from {$first} to {$last} (the last {$d['since']}), generated {$d['generated']}.</p>
+<p>Mail from {$first} to {$last} (the last {$d['since']}), generated {$d['generated']}. Hours and times are in time zone {$tz}.</p>
 <p class="totals" id="totals" data-mails="{$t['mails']}" data-accepted="{$t['accepted']}" data-refused="{$t['refused']}" data-recipients="{$t['recipients']}">
 <span><b>{$t['mails']}</b> mails</span><span><b>{$t['accepted']}</b> accepted</span><span><b>{$t['refused']}</b> refused</span><span><b>{$t['recipients']}</b> recipients accepted</span></p>
 <h2>Verdicts</h2>
 <table id="verdicts"><tbody>{$mix}</tbody></table>
 <h2>Mails and refusals per hour, by account</h2>
-<p class="legend"><span class="bar a"></span> accepted <span class="bar r"></span> refused (UTC hours)</p>
+<p class="legend" id="tz" data-tz="{$tz}" data-offset="{$off}"><span class="bar a"></span> accepted <span class="bar r"></span> refused; one bar per hour of time zone <b>{$tz}</b> (UTC{$off} now; each hour's offset in its tooltip)</p>
 {$charts}
 <h2>Accounts</h2>
 {$accounts}
@@ -184,7 +195,7 @@ HTML;
 
 function mg_cmd_report(MgContext $ctx, ?string $sub, array $pos, array $opts): int
 {
-    mg_need_args($pos, 0, 0, 'mailguard report --html FILE [--since 7d]');
+    mg_need_args($pos, 0, 0, 'mailguard report --html FILE [--since 7d] [--tz ZONE]');
     $file = $opts['html'] ?? mg_fail('report needs --html FILE');
     $interval = mg_interval($opts['since'] ?? null, '7d');
     if ($file !== '-' && (is_dir($file) || !is_dir(dirname($file)))) {
@@ -192,7 +203,7 @@ function mg_cmd_report(MgContext $ctx, ?string $sub, array $pos, array $opts): i
     }
     $db = $ctx->db();
     $db->require_schema();
-    $d = mg_report_data($db, $interval);
+    $d = mg_report_data($db, $interval, mg_time_zone($db, $opts['tz'] ?? 'UTC'));
     $html = mg_report_html($d);
     if ($file === '-') {
         echo $html;

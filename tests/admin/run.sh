@@ -71,6 +71,7 @@ snapshot() {
 		(SELECT string_agg(c::text, ';' ORDER BY role) FROM mailguard.clients c),
 		(SELECT string_agg(s::text, ';') FROM mailguard.settings s),
 		(SELECT string_agg(l::text, ';' ORDER BY id) FROM mailguard.log l),
+		(SELECT string_agg(u::text, ';' ORDER BY uid) FROM mailguard.uids u),
 		(SELECT string_agg(r.rolname, ';' ORDER BY r.rolname) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member
 		  WHERE m.roleid = 'mailguard_client'::regrole)))"
 }
@@ -127,7 +128,7 @@ json() {
 run "no command: usage on stderr, exit 2" 2 mg
 like "no command: the command list" "schema apply\|status" "$ERR"
 run "--help: exit 0" 0 mg --help
-for c in "schema" "client" "account" "check" "usage" "top" "log" "trace" "watch" "retention" "report"; do
+for c in "schema" "client" "account" "uid" "check" "usage" "top" "log" "trace" "watch" "retention" "report"; do
 	run "$c --help" 0 mg $c --help
 	like "$c --help starts with its usage" "^usage: mailguard $c" "$OUT"
 done
@@ -143,7 +144,7 @@ bad "configuration with an unknown key" 2 "unknown setting 'dns'" mg usage --con
 
 # {{{ database down: one line, exit 3, for every command that needs it
 for c in "schema status" "schema apply" "client list" "client add x1 --peer" "client remove x1" "account list" \
-	"account add x1" "account set x1 --limit hour-messages=1" "account block x1 --reason r" "usage" "top accounts" \
+	"account add x1" "account set x1 --limit hour-messages=1" "account block x1 --reason r" "uid list" "uid map 1001 x1" "usage" "top accounts" \
 	"log" "trace 6f1c2d3e-0000-4000-8000-000000000000" "watch --count 1" "retention 13" "retention --personal-days 30" \
 	"report --html $TMP/down.html" "check root"; do
 	bad "database down: $c" 3 "cannot connect to the database" mg $c --config "$DOWN_CONF"
@@ -237,6 +238,30 @@ bad "account block without a reason" 2 "needs --reason" mg account block shop1
 bad "account show with settings" 2 "takes no settings" mg account show shop1 --limit hour-messages=1
 bad "account name starting with -" 2 "unknown option" mg account add -x
 bad "account add of a bad time zone adds nothing" 2 "unknown time zone" mg account add shop9 --tz Nowhere/Atall
+# }}}
+
+# {{{ uid: the milter's OS uid -> account map (schema 4)
+run "uid map" 0 mg uid map 1001 shop1
+like "uid map says what it did" "^uid 1001.*: account shop1$" "$OUT"
+eq "uid map: the row" "shop1" "$(adm -c "SELECT account FROM mailguard.uids WHERE uid = 1001")"
+run "uid map of a mapped uid moves it" 0 mg uid map 1001 blog7
+like "uid map: the old account named" "account blog7 \(was shop1\)" "$OUT"
+run "uid map by user name" 0 mg uid map root shop1
+eq "uid map by user name: root is uid 0" "shop1" "$(adm -c "SELECT account FROM mailguard.uids WHERE uid = 0")"
+json "uid list --json" '$j === [["uid" => 0, "user" => "root", "account" => "shop1"], ["uid" => 1001, "user" => $j[1]["user"], "account" => "blog7"]]' mg uid list --json
+run "uid list" 0 mg uid list
+like "uid list: a row per uid" "^0 +root +shop1$" "$OUT"
+json "uid list ACCOUNT" 'count($j) === 1 && $j[0]["uid"] === 1001' mg uid list blog7 --json
+bad "uid map to an unknown account" 4 "no account 'nosuch'" mg uid map 1002 nosuch
+bad "uid map of a bad uid" 2 "bad UID '-5'|unknown option" mg uid map -- -5 shop1
+bad "uid map past the uid range" 2 "bad UID" mg uid map 99999999999 shop1
+bad "uid map of an unknown user" 4 "no Unix user 'mg-no-such-user'" mg uid map mg-no-such-user shop1
+bad "uid map without an account" 2 "usage: mailguard uid map UID ACCOUNT" mg uid map 1002
+bad "uid unmap of an unmapped uid" 4 "uid 1002 is not mapped" mg uid unmap 1002
+run "uid unmap" 0 mg uid unmap 0
+like "uid unmap says what it did" "^uid 0: mapping to shop1 removed$" "$OUT"
+eq "uid unmap: the row is gone" "1001" "$(adm -c "SELECT string_agg(uid::text, ',') FROM mailguard.uids")"
+adm -c "DELETE FROM mailguard.uids"
 # }}}
 
 # {{{ usage: current windows, correct across roll-over
@@ -399,6 +424,28 @@ fi
 bad "report without --html" 2 "needs --html" mg report
 bad "report into a missing directory" 2 "cannot write" mg report --html "$TMP/no/such/dir/r.html"
 bad "report --since in a unit that does not exist" 2 "bad duration" mg report --html "$TMP/x.html" --since 7y
+bad "report --tz of a zone that does not exist" 2 "unknown time zone 'Mars/Olympus'" mg report --html "$TMP/x.html" --tz Mars/Olympus
+like "report: the hours' zone is named (UTC by default)" 'id="tz" data-tz="UTC" data-offset="\+00:00"' "$(cat "$TMP/report.html")"
+run "report --tz Asia/Kolkata" 0 mg report --html "$TMP/report-tz.html" --since 1d --tz Asia/Kolkata
+like "report --tz: the page names the zone and its offset" 'id="tz" data-tz="Asia/Kolkata" data-offset="\+05:30"' "$(cat "$TMP/report-tz.html")"
+like "report --tz: says the times are in it" "Hours and times are in time zone Asia/Kolkata" "$(cat "$TMP/report-tz.html")"
+like "report --tz: hours of the zone (:00 there, :30 UTC) with their offset" 'data-h="[0-9-]{10}T[0-9]{2}:00\+05:30" data-accepted="[0-9]+"' "$(cat "$TMP/report-tz.html")"
+# Each account's bars: (account, hour, accepted, refused) as the page has
+# them and as PostgreSQL cuts that zone's hours.
+report_bars() {
+	"$PHP" -r '$d = new DOMDocument(); @$d->loadHTMLFile($argv[1]); $x = new DOMXPath($d);
+		foreach ($x->query("//div[@class=\"acct\"]//*[@data-h]") as $g) {
+			echo $x->query("ancestor::div[@class=\"acct\"]", $g)->item(0)->getAttribute("data-account"), " ",
+				$g->getAttribute("data-h"), " ", $g->getAttribute("data-accepted"), " ", $g->getAttribute("data-refused"), "\n";
+		}' "$1" | LC_ALL=C sort
+}
+sql_bars() {
+	adm -c "SET TimeZone = '$1'" -c "SELECT format('%s %s %s %s', account, to_char(date_trunc('hour', ts), 'YYYY-MM-DD\"T\"HH24:MITZH:TZM'),
+		count(*) FILTER (WHERE verdict = 'accept'), count(*) FILTER (WHERE verdict = 'refuse'))
+		FROM mailguard.log WHERE ts >= now() - interval '1 day' AND account IS NOT NULL GROUP BY account, date_trunc('hour', ts)" | LC_ALL=C sort
+}
+eq "report --tz: every account's hourly bars match the database in that zone" "$(sql_bars Asia/Kolkata)" "$(report_bars "$TMP/report-tz.html")"
+eq "report: every account's hourly bars match the database in UTC" "$(sql_bars UTC)" "$(report_bars "$TMP/report.html")"
 chrome_dom() {   # FILE: DOM after scripts ran in $TMP/dom.html, console lines in $TMP/console.txt
 	( cd "$TMP" && HOME="$TMP" timeout 120 "$CHROMIUM" --headless --disable-gpu --no-sandbox --no-first-run \
 		--user-data-dir="$TMP/chromium-profile" --enable-logging=stderr --v=0 --dump-dom "file://$1" \
@@ -414,6 +461,10 @@ else
 	like "chromium: a console error on a broken page is seen" "broken on purpose" "$(cat "$TMP/console.txt")"
 	chrome_dom "$TMP/report.html"
 	eq "report: renders with no console message" "" "$(cat "$TMP/console.txt")"
+	chrome_dom "$TMP/report-tz.html"
+	eq "report --tz: renders with no console message" "" "$(cat "$TMP/console.txt")"
+	like "report --tz: the zone in the rendered page" 'one bar per hour of time zone <b>Asia/Kolkata</b> \(UTC\+05:30 now' "$(cat "$TMP/dom.html")"
+	chrome_dom "$TMP/report.html"
 	want=$(adm -c "SELECT count(*) FROM mailguard.log WHERE ts >= now() - interval '1 day'")
 	like "report: its script ran (data-ready = total mails)" "data-ready=\"$want\"" "$(cat "$TMP/dom.html")"
 	eq "report: totals match the database" \
@@ -459,7 +510,7 @@ for doc in "$ROOT"/docs/*.md; do
 			fail "docs/$(basename "$doc"): mailguard $cmd (exit $rc)" "$out"
 		fi
 	done < <(awk '/^ *```/ { inblock = !inblock; next } inblock' "$doc" | sed -E 's/^ +//' \
-		| grep -E '^(runuser -u postgres -- )?mailguard (schema|client|account|check|usage|top|log|trace|watch|retention|report)( |$)' \
+		| grep -E '^(runuser -u postgres -- )?mailguard (schema|client|account|uid|check|usage|top|log|trace|watch|retention|report)( |$)' \
 		| sed -E 's/ +#.*$//')
 done
 [ "$n" -ge 20 ] && ok "docs: $n tool commands found and run" || fail "docs: only $n tool commands found in docs/"
