@@ -53,7 +53,8 @@ die() {
 
 [ "$(id -u)" = 0 ] || { echo "milter/tests/run.sh: run as root" >&2; exit 2; }
 export PATH="/usr/lib/postgresql/15/bin:/usr/sbin:/sbin:$PATH"
-for cmd in "$PHP" postfix postqueue sendmail psql runuser useradd unshare; do
+. "$ROOT/tests/fpm/lib.sh"   # FPM, fpm_start, fpm_get, fpm_stop
+for cmd in "$PHP" "$FPM" cgi-fcgi postfix postqueue sendmail psql runuser useradd unshare; do
 	command -v "$cmd" >/dev/null 2>&1 || die "$cmd not found (source scripts/lib.sh && mg_install_deps)"
 done
 [ -f "$SO" ] || die "$SO not found (source scripts/lib.sh && mg_build)"
@@ -73,6 +74,7 @@ MILTER_PID=""
 . "$ROOT/tests/postfix/lib.sh"
 cleanup() {
 	[ -n "$MILTER_PID" ] && kill "$MILTER_PID" 2>/dev/null && wait "$MILTER_PID" 2>/dev/null
+	fpm_stop
 	pf_stop
 	[ -n "$PG_JOB" ] && wait "$PG_JOB" 2>/dev/null
 	[ -d "$PGDIR" ] && bash "$ROOT/scripts/pg.sh" destroy "$PGDIR" >/dev/null 2>&1
@@ -89,10 +91,13 @@ ensure_user() {
 	useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$1" 2>/dev/null
 	id -u "$1" >/dev/null 2>&1
 }
-for u in a b c d; do
+# fa, fb: the two php-fpm pools' users, each its own account (an FPM pool's
+# account is its user's name)
+for u in a b c d fa fb; do
 	ensure_user "mgmilter-$u" || die "cannot create user mgmilter-$u"
 done
 UA=$(id -u mgmilter-a) UB=$(id -u mgmilter-b) UC=$(id -u mgmilter-c) UD=$(id -u mgmilter-d)
+UFA=$(id -u mgmilter-fa) UFB=$(id -u mgmilter-fb)
 # }}}
 
 # {{{ PostgreSQL, Postfix with the milter, the milter
@@ -117,12 +122,15 @@ mgdb() { PGHOST=$MG_PG_HOST PGPORT=$MG_PG_PORT PGUSER=postgres PGDATABASE=$MG_PG
 {
 	sql -c "INSERT INTO mailguard.accounts (name) VALUES ('acct_a')" \
 		-c "INSERT INTO mailguard.accounts (name, msgs_hour) VALUES ('acct_b', 2)" \
-		-c "INSERT INTO mailguard.accounts (name, blocked, blocked_reason) VALUES ('acct_c', true, 'spam')"
+		-c "INSERT INTO mailguard.accounts (name, blocked, blocked_reason) VALUES ('acct_c', true, 'spam')" \
+		-c "INSERT INTO mailguard.accounts (name) VALUES ('mgmilter-fa'), ('mgmilter-fb')"
 	# peer authentication: the milter runs as postfix, its role is postfix
 	mgdb add-milter postfix
 	mgdb map-uid "$UA" acct_a
 	mgdb map-uid "$UB" acct_b
 	mgdb map-uid "$UC" acct_c
+	mgdb map-uid "$UFA" mgmilter-fa
+	mgdb map-uid "$UFB" mgmilter-fb
 } >"$RUN/db-setup.log" 2>&1 || die "database setup failed" "$RUN/db-setup.log"
 
 cat >"$RUN/milter.conf" <<EOF
@@ -130,7 +138,7 @@ cat >"$RUN/milter.conf" <<EOF
 dsn = host=$MG_PG_HOST port=$MG_PG_PORT dbname=$MG_PG_DB user=postfix
 socket = unix:$SOCK
 user = postfix
-customer_uids = $UA,$UB,$UC,$UD
+customer_uids = $UA,$UB,$UC,$UD,$UFA,$UFB
 fail_mode = tempfail
 deadline_ms = $DEADLINE_MS
 retry_ms = 100
@@ -149,12 +157,13 @@ start_milter || die "mailguard-milter did not start" "$RUN/milter.log"
 # }}}
 
 # {{{ clients
-# as USER: php with the extension (account ACCOUNT) in a mount namespace
-# whose /etc/postfix is the private instance's.
+# COMMAND... in a mount namespace of its own whose /etc/postfix is the
+# private instance's (exec: the same pid)
+PF_NS=(unshare -m -- sh -c 'mount --bind "$1" /etc/postfix && shift && exec "$@"' sh "$PF_CONF")
+# as USER: php with the extension (account ACCOUNT) in that namespace
 php_as() {
 	local user=$1 account=$2; shift 2
-	unshare -m -- sh -c 'mount --bind "$1" /etc/postfix && shift && exec "$@"' sh "$PF_CONF" \
-		runuser -u "$user" -- "$PHP" -d extension="$SO" \
+	"${PF_NS[@]}" runuser -u "$user" -- "$PHP" -d extension="$SO" \
 			-d "mailguard.dsn=\"$MG_PG_DSN\"" -d mailguard.account="$account" \
 			-d mailguard.fail_mode=closed -d mailguard.timeout_ms=5000 \
 			-d "mailguard.syslog_socket=\"$RUN/ext-log.sock\"" \
@@ -241,6 +250,78 @@ flush
 f=$(delivered_file "$SUBJ")
 check "[forged trace, smtp] counted; forged trace and origin replaced" "smtp|$UA|acct_a|accept||uid=$UA; via=smtp|1" \
 	"$(rows "$SUBJ")|$([ -n "$f" ] && hdr "$f" X-Mailguard-Origin)|$([ -n "$f" ] && hdr "$f" X-Mailguard-Trace | grep -vc '^00000000-')"
+# }}}
+
+# {{{ 3b. the same clients in real php-fpm pools, two users: counted once, attributed to the pool's uid
+# One master (root) in the private instance's mount namespace, so that the
+# workers' /usr/sbin/sendmail is the private Postfix's; pool fa runs as
+# mgmilter-fa, pool fb as mgmilter-fb; the extension loaded with an empty
+# mailguard.account (the account is the pool user's name). Requests with
+# cgi-fcgi as root (the web server's stand-in).
+mkdir -p "$RUN/fpm"
+cat >"$RUN/fpm/php.ini" <<EOF
+; written by milter/tests/run.sh
+extension = $SO
+mailguard.dsn = "$MG_PG_DSN"
+mailguard.fail_mode = closed
+mailguard.timeout_ms = 5000
+mailguard.syslog_socket = "$RUN/ext-log.sock"
+display_errors = stderr
+error_reporting = E_ALL
+EOF
+{
+	printf '; written by milter/tests/run.sh\n[global]\npid = %s\nerror_log = %s\ndaemonize = no\n' "$RUN/fpm/fpm.pid" "$RUN/fpm/fpm.log"
+	for p in fa fb; do
+		printf '[%s]\nuser = mgmilter-%s\ngroup = mgmilter-%s\nlisten = %s\nlisten.mode = 0600\n' "$p" "$p" "$p" "$RUN/fpm/$p.sock"
+		printf 'pm = static\npm.max_children = 1\ncatch_workers_output = yes\n'
+	done
+} >"$RUN/fpm/php-fpm.conf"
+FPM_WRAP=("${PF_NS[@]}")
+fpm_start "$RUN/fpm/php.ini" "$RUN/fpm/php-fpm.conf" "$RUN/fpm/stdout" -- "$RUN/fpm/fa.sock" "$RUN/fpm/fb.sock" \
+	|| { cat "$RUN/fpm/stdout" >>"$RUN/fpm/fpm.log"; die "php-fpm did not start" "$RUN/fpm/fpm.log"; }
+# fpm_send POOL METHOD: one request to pool POOL (fa|fb); sets SUBJ and OUT
+fpm_send() {
+	N=$((N + 1))
+	SUBJ="mgm-$N-fpm-$2-$1"
+	OUT=$(fpm_get "$RUN/fpm/$1.sock" "$HERE/client.php" "method=$2&subject=$SUBJ&to=rcpt$N%40example.test&port=$PF_PORT" 2>"$RUN/client-$N.err")
+	echo "$N fpm-$1 $2: $OUT" >>"$RUN/clients.log"
+}
+check "[fpm] the pools' workers run as their users" "mgmilter-fa mgmilter-fb" \
+	"$(for p in fa fb; do ps -o user:20= --ppid "$FPM_PID" | grep -x "mgmilter-$p"; done | paste -sd' ')"
+for p in fa fb; do
+	case $p in fa) uid=$UFA methods="native sendmail phpmailer popen fsockopen smtp mail" ;; *) uid=$UFB methods="popen fsockopen mail" ;; esac
+	for m in $methods; do
+		before=$(counted "mgmilter-$p")
+		fpm_send "$p" "$m"
+		flush
+		case $m in
+		mail) want="php||mgmilter-$p|accept|" via=sendmail ;;
+		fsockopen|smtp) want="smtp|$uid|mgmilter-$p|accept|" via=smtp ;;
+		*) want="sendmail|$uid|mgmilter-$p|accept|" via=sendmail ;;
+		esac
+		check "[fpm $p $m] the client succeeded, one row ($want), delivered once" "ok|$want|1" \
+			"$OUT|$(rows "$SUBJ" | sed -E 's/^php\|[0-9]*\|/php||/')|$(delivered "$SUBJ")"
+		f=$(delivered_file "$SUBJ")
+		check "[fpm $p $m] counted once; delivered with the origin uid=$uid; via=$via" "$((${before:-0} + 1))|uid=$uid; via=$via" \
+			"$(counted "mgmilter-$p")|$([ -n "$f" ] && hdr "$f" X-Mailguard-Origin)"
+	done
+done
+check "[fpm mail] the milter claimed both pools' mail() traces" "2" \
+	"$(sql -c "SELECT count(*) FROM mailguard.log WHERE coalesce(via, 'php') = 'php' AND account LIKE 'mgmilter-f%' AND claimed_at IS NOT NULL")"
+sql -c "UPDATE mailguard.accounts SET blocked = true, blocked_reason = 'fpm-test' WHERE name = 'mgmilter-fb'"
+fpm_send fb popen
+flush
+check "[fpm fb blocked] popen: logged refuse by the milter, not delivered" "sendmail|$UFB|mgmilter-fb|refuse|blocked:fpm-test|0" \
+	"$(rows "$SUBJ")|$(delivered "$SUBJ")"
+fpm_send fb fsockopen
+check "[fpm fb blocked] fsockopen SMTP: 5.7.1 at the end of DATA" "1" "$(grep -c '5.7.1 mailguard: account blocked' <<<"$OUT")"
+fpm_stop
+if grep -E 'exited on signal|ERROR' "$RUN/fpm/fpm.log" >/dev/null 2>&1; then
+	fail "[fpm] no worker crashed, no error in php-fpm's log"
+	grep -E 'exited on signal|ERROR' "$RUN/fpm/fpm.log" | head -n 10 | sed 's/^/#   /'
+else
+	ok "[fpm] no worker crashed, no error in php-fpm's log"
+fi
 # }}}
 
 # {{{ 4. refusals: over quota, blocked, unmapped uid
