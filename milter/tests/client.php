@@ -12,7 +12,8 @@
 // /usr/sbin/sendmail -bs), phpmailer (PHPMailer isSendmail()), smtp
 // (Symfony smtp://127.0.0.1:SMTP_PORT), phpmailer-smtp (PHPMailer
 // isSMTP()), fsockopen (a hand-written SMTP dialogue over fsockopen()
-// to 127.0.0.1:SMTP_PORT). EXTRA_HEADER: "Name: value" lines added to the message.
+// to 127.0.0.1:SMTP_PORT). SMTP_PORT may be "[::1]:PORT": IPv6 loopback.
+// EXTRA_HEADER: "Name: value" lines added to the message.
 // Prints "ok" or "error: <what the library said>" on stdout; exit 0 either way.
 
 if (PHP_SAPI === 'cli') {
@@ -24,6 +25,10 @@ if (PHP_SAPI === 'cli') {
 	[$method, $subject, $to] = [(string) ($_GET['method'] ?? ''), (string) ($_GET['subject'] ?? ''), (string) ($_GET['to'] ?? '')];
 	$port = (int) ($_GET['port'] ?? 0);
 	$extra = array_map('strval', (array) ($_GET['h'] ?? []));
+}
+$host = '127.0.0.1';
+if (preg_match('/^(\[[0-9a-f:]+\]):(\d+)$/i', (string) ($argv[4] ?? $_GET['port'] ?? ''), $m)) {
+	[$host, $port] = [$m[1], (int) $m[2]];
 }
 $from = 'sender@example.test';
 $body = "test body for $subject\n";
@@ -40,13 +45,13 @@ function symfony(string $dsn, string $from, string $to, string $subject, string 
 	$mailer->send($email);
 }
 
-function phpmailer(bool $smtp, int $port, string $from, string $to, string $subject, string $body, array $extra): void
+function phpmailer(bool $smtp, string $host, int $port, string $from, string $to, string $subject, string $body, array $extra): void
 {
 	require_once '/usr/share/php/libphp-phpmailer/autoload.php';
 	$m = new PHPMailer\PHPMailer\PHPMailer(true);
 	if ($smtp) {
 		$m->isSMTP();
-		$m->Host = '127.0.0.1';
+		$m->Host = trim($host, '[]');
 		$m->Port = $port;
 		$m->SMTPAutoTLS = false;
 	} else {
@@ -64,9 +69,9 @@ function phpmailer(bool $smtp, int $port, string $from, string $to, string $subj
 }
 
 /* SMTP by hand, as older site code does: every reply must be 2xx/3xx. */
-function raw_smtp(int $port, string $from, string $to, string $subject, string $body, array $extra): void
+function raw_smtp(string $host, int $port, string $from, string $to, string $subject, string $body, array $extra): void
 {
-	$s = fsockopen('127.0.0.1', $port, $errno, $errstr, 10);
+	$s = fsockopen($host, $port, $errno, $errstr, 10);
 	if ($s === false) {
 		throw new RuntimeException("fsockopen: $errstr");
 	}
@@ -119,16 +124,16 @@ try {
 		symfony('sendmail://default', $from, $to, $subject, $body, $extra);
 		break;
 	case 'smtp':
-		symfony("smtp://127.0.0.1:$port?verify_peer=0&auto_tls=false", $from, $to, $subject, $body, $extra);
+		symfony("smtp://$host:$port?verify_peer=0&auto_tls=false", $from, $to, $subject, $body, $extra);
 		break;
 	case 'phpmailer':
-		phpmailer(false, 0, $from, $to, $subject, $body, $extra);
+		phpmailer(false, $host, 0, $from, $to, $subject, $body, $extra);
 		break;
 	case 'phpmailer-smtp':
-		phpmailer(true, $port, $from, $to, $subject, $body, $extra);
+		phpmailer(true, $host, $port, $from, $to, $subject, $body, $extra);
 		break;
 	case 'fsockopen':
-		raw_smtp($port, $from, $to, $subject, $body, $extra);
+		raw_smtp($host, $port, $from, $to, $subject, $body, $extra);
 		break;
 	default:
 		throw new InvalidArgumentException("unknown method $method");

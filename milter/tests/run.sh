@@ -112,7 +112,18 @@ smtpd_milters = unix:$SOCK
 non_smtpd_milters = unix:$SOCK
 milter_default_action = tempfail
 milter_connect_macros = j {daemon_name} {daemon_addr} {daemon_port} v _
-smtpd_forbid_unauth_pipelining = yes"
+milter_connect_timeout = 3s
+milter_command_timeout = 3s
+milter_content_timeout = 3s
+smtpd_forbid_unauth_pipelining = yes
+"
+# a second smtpd on [::1] (6d), a third with a short smtpd_timeout (6c)
+PF_INET_PROTOCOLS=all
+PF_MYNETWORKS="127.0.0.0/8 [::1]/128"
+PF_PORT6=$(pf_free_port ::1) || die "no free port on ::1"
+PF_PORT_STALL=$(pf_free_port) || die "no free port"
+PF_MASTER_EXTRA="[::1]:$PF_PORT6 inet n - n - - smtpd
+127.0.0.1:$PF_PORT_STALL inet n - n - - smtpd -o smtpd_timeout=3s"
 pf_start "$RUN/pf" 2>"$RUN/pf-start.log" || die "the private Postfix did not start" "$RUN/pf-start.log"
 wait "$PG_JOB" || { PG_JOB=""; die "scripts/pg.sh start failed" "$RUN/pg-start.log"; }
 PG_JOB=""
@@ -177,7 +188,7 @@ send() {
 	local user=$1 account=$2 method=$3; shift 3
 	N=$((N + 1))
 	SUBJ="mgm-$N-$method-$user"
-	OUT=$(php_as "$user" "$account" "$method" "$SUBJ" "rcpt$N@example.test" "$PF_PORT" "$@" 2>"$RUN/client-$N.err")
+	OUT=$(php_as "$user" "$account" "$method" "$SUBJ" "rcpt$N@example.test" "${SEND_PORT:-$PF_PORT}" "$@" 2>"$RUN/client-$N.err")
 	echo "$N $user $method: $OUT" >>"$RUN/clients.log"
 }
 # how many delivered messages have Subject: S in their own header section
@@ -387,6 +398,101 @@ flush 40
 check "[db thawed] the held mail delivered once and counted once" "1|sendmail|$UA|acct_a|accept|" "$(delivered "$FROZEN_SUBJ")|$(rows "$FROZEN_SUBJ")"
 # }}}
 
+# {{{ 6c. fail modes accept and reject; the milter protocol timeouts (a stalled client, a stalled milter)
+# restart_milter KEY=VALUE...: the milter again, its config with these settings changed
+restart_milter() {
+	local kv
+	kill "$MILTER_PID" 2>/dev/null; wait "$MILTER_PID" 2>/dev/null; MILTER_PID=""
+	cp "$RUN/milter.conf.orig" "$RUN/milter.conf"
+	for kv in "$@"; do
+		sed -i "/^${kv%%=*} *=/d" "$RUN/milter.conf"
+		echo "${kv%%=*} = ${kv#*=}" >>"$RUN/milter.conf"
+	done
+	start_milter
+}
+cp "$RUN/milter.conf" "$RUN/milter.conf.orig"
+# A client that stalls mid-message holds neither Postfix nor the milter:
+# Debian's libmilter (built with its worker pool) keeps no thread for a
+# session waiting on the MTA, and does not time such a session out
+# (milter_timeout bounds reads and writes within a command); smtpd's own
+# smtpd_timeout (3 s on the stall port, see PF_MASTER_EXTRA) drops the
+# client, and smtpd then ends the milter session.
+restart_milter fail_mode=accept || die "the milter did not restart" "$RUN/milter.log"
+runuser -u mgmilter-a -- bash -c 'exec 3<>/dev/tcp/127.0.0.1/$1
+	say() { [ -z "$1" ] || printf "%s\r\n" "$1" >&3
+		while read -r -t 10 l <&3; do echo "$l"; case $l in [0-9][0-9][0-9]" "*) break ;; esac; done; }
+	say ""; say "EHLO x"; say "MAIL FROM:<a@x>"; say "RCPT TO:<b@y>"; say DATA
+	printf "Subject: mgm-stalled\r\n" >&3
+	timeout 15 cat <&3' sh "$PF_PORT_STALL" >"$RUN/stall.out" 2>"$RUN/stall.err" &
+STALL_JOB=$!
+t=$(now_ms)
+sleep 2
+send mgmilter-a acct_a smtp
+check "[stalled client] meanwhile another client's mail is checked and accepted" "ok|smtp|$UA|acct_a|accept|" "$OUT|$(rows "$SUBJ")"
+wait "$STALL_JOB"
+t=$(( $(now_ms) - t ))
+check "[stalled client] Postfix dropped it (421 4.4.2 timeout) within 7 s (its commands, then smtpd_timeout 3 s); no row" "1|yes|" \
+	"$(grep -c '^421 4\.4\.2 .*timeout' "$RUN/stall.out")|$([ "$t" -le 7000 ] && echo yes || echo "no ($t ms)")|$(rows mgm-stalled)"
+check "[stalled client] the milter still running" "alive" "$(kill -0 "$MILTER_PID" 2>/dev/null && echo alive)"
+# fail_mode = accept: the database down, the mail passes with the origin
+# header and no trace
+bash "$ROOT/scripts/pg.sh" stop "$PGDIR" 2>/dev/null
+send mgmilter-a acct_a smtp
+f=$(delivered_file "$SUBJ")
+check "[fail_mode=accept, db stopped] smtp: accepted, delivered with origin and no trace" "ok|1|uid=$UA; via=smtp|" \
+	"$OUT|$(delivered "$SUBJ")|$([ -n "$f" ] && hdr "$f" X-Mailguard-Origin)|$([ -n "$f" ] && hdr "$f" X-Mailguard-Trace)"
+send mgmilter-a acct_a popen
+flush
+check "[fail_mode=accept, db stopped] sendmail: delivered; the milter logged why" "1|1" \
+	"$(delivered "$SUBJ")|$(grep -c "verdict=accept via=sendmail uid=$UA .*reason=db-unavailable fail_mode=accept" "$RUN/milter.log")"
+# fail_mode = reject
+restart_milter fail_mode=reject || die "the milter did not restart" "$RUN/milter.log"
+send mgmilter-a acct_a smtp
+check "[fail_mode=reject, db stopped] smtp: 550 5.7.1 policy unavailable" "1" "$(grep -c '550 5.7.1 mailguard: policy unavailable' <<<"$OUT")"
+send mgmilter-a acct_a popen
+flush
+check "[fail_mode=reject, db stopped] sendmail: not delivered; the milter logged why" "0|1" \
+	"$(delivered "$SUBJ")|$(grep -c "verdict=refuse via=sendmail uid=$UA .*reason=db-unavailable fail_mode=reject" "$RUN/milter.log")"
+bash "$ROOT/scripts/pg.sh" start "$PGDIR" >/dev/null 2>&1
+restart_milter || die "the milter did not restart" "$RUN/milter.log"
+# A stalled milter (SIGSTOP): Postfix gives up after its milter_*_timeout
+# (3 s here) and applies milter_default_action = tempfail.
+kill -STOP "$MILTER_PID"
+t=$(now_ms)
+send mgmilter-a acct_a smtp
+t=$(( $(now_ms) - t ))
+kill -CONT "$MILTER_PID"
+check "[stalled milter] the smtp client got 451 4.7.1 (milter_default_action), not delivered" "1|0" "$(grep -c '451 4\.7\.1' <<<"$OUT")|$(delivered "$SUBJ")"
+check "[stalled milter] within Postfix's milter timeout (3 s) + 3 s" "yes" "$([ "$t" -le 6000 ] && echo yes || echo "no ($t ms)")"
+check "[stalled milter] Postfix logged the milter timeout" "yes" "$(grep -q 'milter unix:.*timed out\|milter unix:.*timeout' "$PF_LOG" && echo yes)"
+send mgmilter-a acct_a smtp
+check "[stalled milter, continued] the next mail is checked and delivered" "ok|smtp|$UA|acct_a|accept|" "$OUT|$(rows "$SUBJ")"
+# }}}
+
+# {{{ 6d. IPv6 loopback SMTP: the client socket's owner from /proc/net/tcp6
+SEND_PORT="[::1]:$PF_PORT6" send mgmilter-a acct_a fsockopen
+flush
+f=$(delivered_file "$SUBJ")
+check "[::1] counted once, delivered once, with the origin header" "ok|smtp|$UA|acct_a|accept||1|uid=$UA; via=smtp" \
+	"$OUT|$(rows "$SUBJ")|$(delivered "$SUBJ")|$([ -n "$f" ] && hdr "$f" X-Mailguard-Origin)"
+check "[::1] it came over IPv6 (Postfix's Received)" "1" "$([ -n "$f" ] && sed '/^$/q' "$f" | grep -c 'IPv6:::1')"
+# }}}
+
+# {{{ 6e. hashed queue directories (hash_queue_names with incoming,
+# hash_queue_depth 2), short and long queue IDs: the queue file still found
+for long in no yes; do
+	postconf -c "$PF_CONF" -e "hash_queue_names = deferred, defer, incoming, active, hold" hash_queue_depth=2 "enable_long_queue_ids = $long"
+	postfix -c "$PF_CONF" reload >/dev/null 2>&1
+	sleep 1
+	send mgmilter-a acct_a popen
+	flush
+	qid=$(sql -c "SELECT queue_id FROM mailguard.log WHERE subject = '$SUBJ'")
+	check "[hashed queue, long IDs $long] counted once and delivered once" "sendmail|$UA|acct_a|accept||1" "$(rows "$SUBJ")|$(delivered "$SUBJ")"
+	check "[hashed queue, long IDs $long] the queue ID's form; incoming hashed two deep" "$long|yes" \
+		"$(case $qid in *z*) echo yes ;; ?*) echo no ;; esac)|$(find "$PF_QUEUE/incoming" -mindepth 2 -maxdepth 2 -type d | grep -q . && echo yes)"
+done
+# }}}
+
 # {{{ 6b. bad input: 8-bit and a long folded header, 1500 recipients; a client gone mid-message
 RCPTS=$(seq -f 'r%g@example.test' 1500 | paste -sd, -)
 LONG=$(head -c 20000 /dev/zero | tr '\0' 'x' | fold -w 900 | sed '2,$s/^/ /')
@@ -399,6 +505,21 @@ unshare -m -- runuser -u mgmilter-a -- bash -c 'exec 3<>/dev/tcp/127.0.0.1/$1; p
 	printf "Subject: mgm-gone\r\nX-A: 1\r\n" >&3; sleep 0.3; exec 3>&-' sh "$PF_PORT" 2>/dev/null
 sleep 1
 check "[client gone mid-message] no row, the milter still running" "|alive" "$(rows mgm-gone)|$(kill -0 "$MILTER_PID" 2>/dev/null && echo alive)"
+# }}}
+
+# {{{ 6f. the config file holds the DSN: group/world-readable or not root's -> the milter refuses to start
+BADSOCK=$RUN/milter/bad.sock
+sed "s|^socket = .*|socket = unix:$BADSOCK|" "$RUN/milter.conf" >"$RUN/bad.conf"
+for how in 0640 0604 0600:nobody; do
+	chown root: "$RUN/bad.conf"; chmod "${how%%:*}" "$RUN/bad.conf"
+	case $how in *:*) chown "${how#*:}" "$RUN/bad.conf" ;; esac
+	msg=$("$MILTER" -t -c "$RUN/bad.conf" 2>&1); rc=$?
+	timeout 10 "$MILTER" -c "$RUN/bad.conf" >"$RUN/bad.out" 2>&1; rc2=$?
+	check "[config $how] -t and a start both refuse it (status 1), saying why; no socket" \
+		"1|1|1|no" "$rc|$rc2|$(grep -c "bad.conf: must be owned by root and mode 0600 (or 0400)" <<<"$msg")|$([ -e "$BADSOCK" ] && echo yes || echo no)"
+done
+chown root: "$RUN/bad.conf"; chmod 0600 "$RUN/bad.conf"
+check "[config 0600 root] accepted by -t" "0" "$("$MILTER" -t -c "$RUN/bad.conf" >/dev/null 2>&1; echo $?)"
 # }}}
 
 # {{{ 7. the harness itself
