@@ -16,7 +16,17 @@
 #   - root (outside the customer ranges) passes;
 #   - the database stopped: SMTP gets a 4xx within the deadline, sendmail
 #     mail stays queued, and is delivered (once) when it is back; frozen
-#     (SIGSTOP): the same, within the deadline.
+#     (SIGSTOP): the same, within the deadline; fail_mode accept and
+#     reject with the database stopped;
+#   - the same clients (and fsockopen() SMTP, mail()) from a real php-fpm
+#     master with two pools as two users (tests/fpm/lib.sh), requests by
+#     cgi-fcgi: counted once, attributed to the pool's uid;
+#   - a client stalled mid-message (dropped by smtpd_timeout, the milter
+#     serving others meanwhile), a stalled milter (SIGSTOP: Postfix's
+#     milter timeouts and milter_default_action), SMTP over ::1
+#     (/proc/net/tcp6), six concurrent SMTP clients (the connection pool),
+#     hashed queue directories with short and long queue IDs, a config
+#     file with a bad mode or owner (refused at start).
 #
 #   bash milter/tests/run.sh
 #
@@ -35,21 +45,13 @@ ROOT=$(cd "$HERE/../.." && pwd)
 PHP=${MG_PHP:-php8.2}
 SO=${MG_SO:-$ROOT/modules/mailguard.so}
 MILTER=${MG_MILTER:-$ROOT/milter/mailguard-milter}
-DEADLINE_MS=300
+# 1 s, not less: on a shared 2-vCPU machine at load 30, a question on a new
+# backend (plpgsql compiled afresh) took longer than 300 ms while the
+# server still committed it, so a sendmail message was tempfailed, retried
+# by pickup and counted again (docs/ARCHITECTURE.md, the milter's limits)
+DEADLINE_MS=1000
 
-passed=0
-failed=0
-ok() { echo "ok - $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
-check() { # description expected actual
-	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1"; printf '#   expected: %s\n#   got:      %s\n' "$2" "$3" | head -n 20; fi
-}
-die() {
-	fail "setup: $1"
-	[ -n "${2:-}" ] && [ -f "$2" ] && tail -n 30 "$2" | sed 's/^/#   /'
-	echo "$passed passed, $failed failed"
-	exit 1
-}
+. "$HERE/lib.sh"   # ok, fail, check, die, ensure_user
 
 [ "$(id -u)" = 0 ] || { echo "milter/tests/run.sh: run as root" >&2; exit 2; }
 export PATH="/usr/lib/postgresql/15/bin:/usr/sbin:/sbin:$PATH"
@@ -86,11 +88,6 @@ trap 'exit 130' INT TERM
 
 # {{{ users: a (no limits), b (2 messages an hour), c (blocked), d (a
 # customer uid without a mapping)
-ensure_user() {
-	id -u "$1" >/dev/null 2>&1 && return 0
-	useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$1" 2>/dev/null
-	id -u "$1" >/dev/null 2>&1
-}
 # fa, fb: the two php-fpm pools' users, each its own account (an FPM pool's
 # account is its user's name)
 for u in a b c d fa fb; do
@@ -111,19 +108,20 @@ PF_MAIN_EXTRA="# mailguard-milter (docs/install.md)
 smtpd_milters = unix:$SOCK
 non_smtpd_milters = unix:$SOCK
 milter_default_action = tempfail
-milter_connect_macros = j {daemon_name} {daemon_addr} {daemon_port} v _
-milter_connect_timeout = 3s
-milter_command_timeout = 3s
-milter_content_timeout = 3s
+# no milter_connect_macros: the milter asks for {daemon_addr} and
+# {daemon_port} itself (smfi_setsymlist)
 smtpd_forbid_unauth_pipelining = yes
 "
-# a second smtpd on [::1] (6d), a third with a short smtpd_timeout (6c)
+# a second smtpd on [::1] (6d), a third with short smtpd and milter
+# timeouts (6c; Postfix's defaults elsewhere: a milter timeout after the
+# milter counted would make the message count twice on its retry)
 PF_INET_PROTOCOLS=all
 PF_MYNETWORKS="127.0.0.0/8 [::1]/128"
 PF_PORT6=$(pf_free_port ::1) || die "no free port on ::1"
 PF_PORT_STALL=$(pf_free_port) || die "no free port"
 PF_MASTER_EXTRA="[::1]:$PF_PORT6 inet n - n - - smtpd
-127.0.0.1:$PF_PORT_STALL inet n - n - - smtpd -o smtpd_timeout=3s"
+127.0.0.1:$PF_PORT_STALL inet n - n - - smtpd -o smtpd_timeout=3s
+  -o milter_connect_timeout=3s -o milter_command_timeout=3s -o milter_content_timeout=3s"
 pf_start "$RUN/pf" 2>"$RUN/pf-start.log" || die "the private Postfix did not start" "$RUN/pf-start.log"
 wait "$PG_JOB" || { PG_JOB=""; die "scripts/pg.sh start failed" "$RUN/pg-start.log"; }
 PG_JOB=""
@@ -456,14 +454,15 @@ check "[fail_mode=reject, db stopped] sendmail: not delivered; the milter logged
 bash "$ROOT/scripts/pg.sh" start "$PGDIR" >/dev/null 2>&1
 restart_milter || die "the milter did not restart" "$RUN/milter.log"
 # A stalled milter (SIGSTOP): Postfix gives up after its milter_*_timeout
-# (3 s here) and applies milter_default_action = tempfail.
+# (3 s on the stall port) and applies milter_default_action = tempfail.
 kill -STOP "$MILTER_PID"
 t=$(now_ms)
-send mgmilter-a acct_a smtp
+SEND_PORT=$PF_PORT_STALL send mgmilter-a acct_a smtp
 t=$(( $(now_ms) - t ))
 kill -CONT "$MILTER_PID"
 check "[stalled milter] the smtp client got 451 4.7.1 (milter_default_action), not delivered" "1|0" "$(grep -c '451 4\.7\.1' <<<"$OUT")|$(delivered "$SUBJ")"
-check "[stalled milter] within Postfix's milter timeout (3 s) + 3 s" "yes" "$([ "$t" -le 6000 ] && echo yes || echo "no ($t ms)")"
+check "[stalled milter] within 15 s (Postfix's milter timeout 3 s there, 30 s by default; the client's own start on a busy machine)" "yes" \
+	"$([ "$t" -le 15000 ] && echo yes || echo "no ($t ms)")"
 check "[stalled milter] Postfix logged the milter timeout" "yes" "$(grep -q 'milter unix:.*timed out\|milter unix:.*timeout' "$PF_LOG" && echo yes)"
 send mgmilter-a acct_a smtp
 check "[stalled milter, continued] the next mail is checked and delivered" "ok|smtp|$UA|acct_a|accept|" "$OUT|$(rows "$SUBJ")"
@@ -476,6 +475,33 @@ f=$(delivered_file "$SUBJ")
 check "[::1] counted once, delivered once, with the origin header" "ok|smtp|$UA|acct_a|accept||1|uid=$UA; via=smtp" \
 	"$OUT|$(rows "$SUBJ")|$(delivered "$SUBJ")|$([ -n "$f" ] && hdr "$f" X-Mailguard-Origin)"
 check "[::1] it came over IPv6 (Postfix's Received)" "1" "$([ -n "$f" ] && sed '/^$/q' "$f" | grep -c 'IPv6:::1')"
+# }}}
+
+# {{{ 6d2. concurrent SMTP clients share the pool of db_connections (4 by default)
+par_jobs=()
+for i in 1 2 3 4 5 6; do
+	N=$((N + 1))   # each subshell's send takes the next number: unique subjects
+	(send mgmilter-a acct_a smtp; echo "$SUBJ $OUT" >"$RUN/par-$i.out") &
+	par_jobs+=($!)
+done
+wait "${par_jobs[@]}"
+N=$((N + 1))
+# Each is accepted and counted once, or -- on a loaded machine, when its
+# wait for a free connection and its question outlast deadline_ms (300 ms
+# here) -- tempfailed and not counted; never anything else.
+par_ok=0 par_tf=0 par_bad=""
+for i in 1 2 3 4 5 6; do
+	read -r s o <"$RUN/par-$i.out"
+	case "$o|$(rows "$s")" in
+	"ok|smtp|$UA|acct_a|accept|") par_ok=$((par_ok + 1)) ;;
+	*"451 4.3.0 mailguard: policy database unavailable"*"|") par_tf=$((par_tf + 1)) ;;
+	*) par_bad="$par_bad [$o|$(rows "$s")]" ;;
+	esac
+done
+check "[6 concurrent smtp clients] each accepted and counted once, or tempfailed uncounted; at least one accepted" "6|yes|" \
+	"$((par_ok + par_tf))|$([ $par_ok -ge 1 ] && echo yes)|$par_bad"
+check "[6 concurrent smtp clients] at most db_connections (4) milter connections to the database" "yes" \
+	"$([ "$(sql -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'mailguard-milter'")" -le 4 ] && echo yes)"
 # }}}
 
 # {{{ 6e. hashed queue directories (hash_queue_names with incoming,
