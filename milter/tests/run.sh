@@ -546,6 +546,15 @@ for how in 0640 0604 0600:nobody; do
 done
 chown root: "$RUN/bad.conf"; chmod 0600 "$RUN/bad.conf"
 check "[config 0600 root] accepted by -t" "0" "$("$MILTER" -t -c "$RUN/bad.conf" >/dev/null 2>&1; echo $?)"
+for kv in "synchronous_commit = maybe" "db_connections = 0" "db_connections = 65" "fail_mode = open"; do
+	{ cat "$RUN/bad.conf"; echo "$kv"; } >"$RUN/bad2.conf"; chmod 0600 "$RUN/bad2.conf"
+	check "[config '$kv'] refused by -t, naming the setting" "1|1" \
+		"$("$MILTER" -t -c "$RUN/bad2.conf" >"$RUN/bad2.out" 2>&1; echo $?)|$(grep -c "invalid value for ${kv%% *}" "$RUN/bad2.out")"
+done
+{ cat "$RUN/bad.conf"; printf 'synchronous_commit = off\ndb_connections = 64\nfail_mode = reject\n'; } >"$RUN/bad2.conf"
+chmod 0600 "$RUN/bad2.conf"
+check "[config synchronous_commit off, db_connections 64, fail_mode reject] accepted by -t" "0" \
+	"$("$MILTER" -t -c "$RUN/bad2.conf" >/dev/null 2>&1; echo $?)"
 # }}}
 
 # {{{ 7. the harness itself
