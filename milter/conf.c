@@ -44,6 +44,20 @@ static int mgm_conf_int(int *dst, const char *v, long lo, long hi)
 	return 0;
 }
 
+/* One of words (NULL-terminated): *dst = its index. */
+static int mgm_conf_word(int *dst, const char *v, const char *const words[])
+{
+	int i;
+
+	for (i = 0; words[i] != NULL; i++) {
+		if (strcmp(v, words[i]) == 0) {
+			*dst = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /* "1000-59999, 70000-79999" */
 static int mgm_conf_ranges(mgm_conf *c, const char *v)
 {
@@ -128,6 +142,8 @@ int mgm_conf_load(const char *path, mgm_conf *c, char *err, size_t errsize)
 	c->deadline_ms = 500;
 	c->retry_ms = 1000;
 	c->milter_timeout = 60;
+	c->db_connections = 4;
+	c->sync_commit = 1;
 
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
@@ -184,21 +200,23 @@ int mgm_conf_load(const char *path, mgm_conf *c, char *err, size_t errsize)
 		} else if (strcmp(k, "customer_uids") == 0) {
 			bad = mgm_conf_ranges(c, v);
 		} else if (strcmp(k, "fail_mode") == 0) {
-			if (strcmp(v, "tempfail") == 0) {
-				c->fail_mode = MGM_FAIL_TEMPFAIL;
-			} else if (strcmp(v, "accept") == 0) {
-				c->fail_mode = MGM_FAIL_ACCEPT;
-			} else if (strcmp(v, "reject") == 0) {
-				c->fail_mode = MGM_FAIL_REJECT;
-			} else {
-				bad = 1;
-			}
+			static const char *const modes[] = { "tempfail", "accept", "reject", NULL };   /* mgm_fail_mode's order */
+			int m = 0;
+
+			bad = mgm_conf_word(&m, v, modes);
+			c->fail_mode = (mgm_fail_mode) m;
 		} else if (strcmp(k, "deadline_ms") == 0) {
 			bad = mgm_conf_int(&c->deadline_ms, v, 10, 60000);
 		} else if (strcmp(k, "retry_ms") == 0) {
 			bad = mgm_conf_int(&c->retry_ms, v, 0, 600000);
 		} else if (strcmp(k, "milter_timeout") == 0) {
 			bad = mgm_conf_int(&c->milter_timeout, v, 1, 3600);
+		} else if (strcmp(k, "db_connections") == 0) {
+			bad = mgm_conf_int(&c->db_connections, v, 1, 64);
+		} else if (strcmp(k, "synchronous_commit") == 0) {
+			static const char *const offon[] = { "off", "on", NULL };
+
+			bad = mgm_conf_word(&c->sync_commit, v, offon);
 		} else if (strcmp(k, "queue_directory") == 0) {
 			bad = mgm_conf_str(c->queue_directory, sizeof(c->queue_directory), v) || v[0] != '/';
 		} else if (strcmp(k, "myhostname") == 0) {
@@ -206,13 +224,9 @@ int mgm_conf_load(const char *path, mgm_conf *c, char *err, size_t errsize)
 		} else if (strcmp(k, "mail_name") == 0) {
 			bad = mgm_conf_str(c->mail_name, sizeof(c->mail_name), v) || v[0] == '\0';
 		} else if (strcmp(k, "log") == 0) {
-			if (strcmp(v, "syslog") == 0) {
-				c->log_stderr = 0;
-			} else if (strcmp(v, "stderr") == 0) {
-				c->log_stderr = 1;
-			} else {
-				bad = 1;
-			}
+			static const char *const logs[] = { "syslog", "stderr", NULL };
+
+			bad = mgm_conf_word(&c->log_stderr, v, logs);
 		} else {
 			snprintf(err, errsize, "%s line %d: unknown setting '%s'", path, n, k);
 			fclose(fp);

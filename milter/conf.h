@@ -29,9 +29,11 @@ typedef struct {
 	struct { unsigned long lo, hi; } uids[MGM_MAX_RANGES];  /* customer uid ranges */
 	int nuids;
 	mgm_fail_mode fail_mode;
-	int deadline_ms;            /* per database question, mutex wait included */
+	int deadline_ms;            /* per database question, the wait for a connection included */
 	int retry_ms;               /* after a failure, no question for this long */
 	int milter_timeout;         /* libmilter's I/O timeout with the MTA, seconds */
+	int db_connections;         /* connections in the pool, 1 .. 64 */
+	int sync_commit;            /* synchronous_commit: 1 on (default), 0 off */
 	char queue_directory[512];  /* Postfix's queue_directory */
 	char myhostname[256];       /* "" = the MTA's {j} macro */
 	char mail_name[64];         /* Postfix's mail_name */

@@ -8,12 +8,13 @@
 */
 
 /* The database: mailguard.milter_mail(), one round trip per message, over
- * one connection shared by the milter's threads (a mutex; the wait for it
- * counts against the deadline), with libpq's non-blocking API and poll(),
- * as the extension's store.c does: connect, send and read all end at the
- * deadline. After a failure no question is asked for retry_ms (the
- * circuit is open): each message then gets the fail mode at once instead
- * of waiting out the deadline again. */
+ * a small pool of connections (db_connections, opened as needed) shared
+ * by the milter's threads: a question takes a free connection, or waits
+ * for one -- the wait counts against the deadline. libpq's non-blocking
+ * API and poll(), as the extension's store.c does: connect, send and read
+ * all end at the deadline. After a failure no question is asked for
+ * retry_ms (the circuit is open): each message then gets the fail mode at
+ * once instead of waiting out the deadline again. */
 
 #define _GNU_SOURCE
 #include "db.h"
@@ -29,23 +30,29 @@
 #include <time.h>
 
 static struct {
-	pthread_mutex_t lock;
-	PGconn *conn;
+	pthread_mutex_t lock;       /* guards busy[] and retry_at */
+	pthread_cond_t freed;       /* a connection was given back */
+	PGconn *conns[MGM_DB_MAX_CONNS];
+	unsigned char busy[MGM_DB_MAX_CONNS];
+	int nconns;
 	const char *dsn;
 	int deadline_ms;
 	int retry_ms;
+	int sync_commit;
 	uint64_t retry_at;  /* monotonic ms; 0 = closed */
-} mgm_db = { PTHREAD_MUTEX_INITIALIZER, NULL, NULL, 500, 1000, 0 };
+} mgm_db = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, { NULL }, { 0 }, 1, NULL, 500, 1000, 1, 0 };
 
 static const char mgm_db_sql[] =
 	"SELECT verdict, reason, detail, trace, account FROM mailguard.milter_mail("
 	"$1::integer, $2, $3::integer, $4::uuid, $5, $6, $7, $8, $9, $10, $11::timestamptz)";
 
-void mgm_db_init(const char *dsn, int deadline_ms, int retry_ms)
+void mgm_db_init(const char *dsn, int deadline_ms, int retry_ms, int connections, int sync_commit)
 {
 	mgm_db.dsn = dsn;
 	mgm_db.deadline_ms = deadline_ms;
 	mgm_db.retry_ms = retry_ms;
+	mgm_db.nconns = connections < 1 ? 1 : connections > MGM_DB_MAX_CONNS ? MGM_DB_MAX_CONNS : connections;
+	mgm_db.sync_commit = sync_commit;
 }
 
 
@@ -67,26 +74,35 @@ static void mgm_db_fail(mgm_answer *a, const char *what, const char *detail)
 	}
 }
 
-/* Drops the connection and opens the circuit. */
-static void mgm_db_drop(void)
+/* Opens the circuit. */
+static void mgm_db_trip(void)
 {
-	if (mgm_db.conn != NULL) {
-		PQfinish(mgm_db.conn);
-		mgm_db.conn = NULL;
-	}
+	pthread_mutex_lock(&mgm_db.lock);
 	mgm_db.retry_at = mg_clock_ms() + (uint64_t) mgm_db.retry_ms;
+	pthread_mutex_unlock(&mgm_db.lock);
 }
 
-static int mgm_db_connect(uint64_t deadline, mgm_answer *a)
+/* Drops the connection and opens the circuit. */
+static void mgm_db_drop(PGconn **slot)
 {
-	char options[64];
+	if (*slot != NULL) {
+		PQfinish(*slot);
+		*slot = NULL;
+	}
+	mgm_db_trip();
+}
+
+static int mgm_db_connect(PGconn **slot, uint64_t deadline, mgm_answer *a)
+{
+	char options[96];
 	const char *kw[] = { "dbname", "options", "application_name", "client_encoding", "connect_timeout", NULL };
 	const char *val[6];
 	PGconn *conn;
 
 	/* The deadline also bounds the statement on the server. Later keywords
 	 * override what the DSN says. connect_timeout: ours, not libpq's. */
-	snprintf(options, sizeof(options), "-c statement_timeout=%d", mgm_db.deadline_ms);
+	snprintf(options, sizeof(options), "-c statement_timeout=%d%s", mgm_db.deadline_ms,
+		mgm_db.sync_commit ? "" : " -c synchronous_commit=off");
 	val[0] = mgm_db.dsn;
 	val[1] = options;
 	val[2] = "mailguard-milter";
@@ -128,15 +144,14 @@ static int mgm_db_connect(uint64_t deadline, mgm_answer *a)
 		PQfinish(conn);
 		return -1;
 	}
-	mgm_db.conn = conn;
+	*slot = conn;
 	return 0;
 }
 
 /* The query's result, or NULL (a->error set) on timeout or a broken
  * connection. */
-static PGresult *mgm_db_query(const char *const values[11], uint64_t deadline, mgm_answer *a)
+static PGresult *mgm_db_query(PGconn *conn, const char *const values[11], uint64_t deadline, mgm_answer *a)
 {
-	PGconn *conn = mgm_db.conn;
 	PGresult *first = NULL, *res;
 
 	if (!PQsendQueryParams(conn, mgm_db_sql, 11, NULL, values, NULL, NULL, 0)) {
@@ -210,11 +225,13 @@ void mgm_db_ask(const mgm_question *q, mgm_answer *a)
 	char uid[24], rcpts[24], wall[80];
 	const char *values[11];
 	struct timespec abs;
+	PGconn **slot;
 	PGresult *res;
-	int rc;
+	int rc, i, n;
 
 	memset(a, 0, sizeof(*a));
-	/* The lock's wait is part of the deadline (a CLOCK_REALTIME instant). */
+	/* The wait for a free connection is part of the deadline (a
+	 * CLOCK_REALTIME instant, as pthread_cond_timedwait() takes). */
 	clock_gettime(CLOCK_REALTIME, &abs);
 	abs.tv_sec += mgm_db.deadline_ms / 1000;
 	abs.tv_nsec += (long) (mgm_db.deadline_ms % 1000) * 1000000L;
@@ -222,23 +239,40 @@ void mgm_db_ask(const mgm_question *q, mgm_answer *a)
 		abs.tv_sec++;
 		abs.tv_nsec -= 1000000000L;
 	}
-	rc = pthread_mutex_timedlock(&mgm_db.lock, &abs);
-	if (rc != 0) {
-		mgm_db_fail(a, "busy", rc == ETIMEDOUT ? "the connection was in use until the deadline" : strerror(rc));
-		return;
+	pthread_mutex_lock(&mgm_db.lock);
+	for (;;) {
+		if (mgm_db.retry_at != 0 && mg_clock_ms() < mgm_db.retry_at) {
+			pthread_mutex_unlock(&mgm_db.lock);
+			mgm_db_fail(a, "circuit-open", "a recent question failed; retrying after retry_ms");
+			return;
+		}
+		/* an open idle connection first, else a slot to open one in */
+		for (i = 0, n = -1; i < mgm_db.nconns; i++) {
+			if (!mgm_db.busy[i] && (n < 0 || (mgm_db.conns[n] == NULL && mgm_db.conns[i] != NULL))) {
+				n = i;
+			}
+		}
+		if (n >= 0) {
+			break;
+		}
+		rc = pthread_cond_timedwait(&mgm_db.freed, &mgm_db.lock, &abs);
+		if (rc != 0) {
+			pthread_mutex_unlock(&mgm_db.lock);
+			mgm_db_fail(a, "busy", rc == ETIMEDOUT ? "every connection was in use until the deadline" : strerror(rc));
+			return;
+		}
 	}
-	if (mgm_db.retry_at != 0 && mg_clock_ms() < mgm_db.retry_at) {
-		mgm_db_fail(a, "circuit-open", "a recent question failed; retrying after retry_ms");
-		goto out;
-	}
+	mgm_db.busy[n] = 1;
 	mgm_db.retry_at = 0;
+	pthread_mutex_unlock(&mgm_db.lock);
+	slot = &mgm_db.conns[n];
 	/* A connection the server ended while idle shows as bad only once read. */
-	if (mgm_db.conn != NULL && (!PQconsumeInput(mgm_db.conn) || PQstatus(mgm_db.conn) != CONNECTION_OK)) {
-		PQfinish(mgm_db.conn);
-		mgm_db.conn = NULL;
+	if (*slot != NULL && (!PQconsumeInput(*slot) || PQstatus(*slot) != CONNECTION_OK)) {
+		PQfinish(*slot);
+		*slot = NULL;
 	}
-	if (mgm_db.conn == NULL && mgm_db_connect(deadline, a) != 0) {
-		mgm_db.retry_at = mg_clock_ms() + (uint64_t) mgm_db.retry_ms;
+	if (*slot == NULL && mgm_db_connect(slot, deadline, a) != 0) {
+		mgm_db_trip();
 		goto out;
 	}
 	snprintf(uid, sizeof(uid), "%ld", q->uid);
@@ -255,16 +289,16 @@ void mgm_db_ask(const mgm_question *q, mgm_answer *a)
 	values[8] = q->facts->bcc[0] != '\0' ? q->facts->bcc : NULL;
 	values[9] = q->facts->subject[0] != '\0' ? q->facts->subject : NULL;
 	values[10] = wall;
-	res = mgm_db_query(values, deadline, a);
+	res = mgm_db_query(*slot, values, deadline, a);
 	if (res == NULL) {
-		mgm_db_drop();
+		mgm_db_drop(slot);
 		goto out;
 	}
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 || PQnfields(res) != 5) {
 		mgm_db_fail(a, "error", PQresultErrorMessage(res));
 		PQclear(res);
-		if (PQstatus(mgm_db.conn) != CONNECTION_OK) {
-			mgm_db_drop();
+		if (PQstatus(*slot) != CONNECTION_OK) {
+			mgm_db_drop(slot);
 		}
 		goto out;
 	}
@@ -284,5 +318,8 @@ void mgm_db_ask(const mgm_question *q, mgm_answer *a)
 	}
 	PQclear(res);
 out:
+	pthread_mutex_lock(&mgm_db.lock);
+	mgm_db.busy[n] = 0;
+	pthread_cond_signal(&mgm_db.freed);
 	pthread_mutex_unlock(&mgm_db.lock);
 }

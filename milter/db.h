@@ -38,7 +38,12 @@ typedef struct {
 } mgm_answer;
 
 /* Once, before the milter's threads start. */
-void mgm_db_init(const char *dsn, int deadline_ms, int retry_ms);
+/* At most this many connections (db_connections). */
+#define MGM_DB_MAX_CONNS 64
+
+/* sync_commit 0: the milter's transactions with synchronous_commit = off
+ * (docs/install.md, "synchronous_commit"). */
+void mgm_db_init(const char *dsn, int deadline_ms, int retry_ms, int connections, int sync_commit);
 
 /* One question, one round trip, never longer than deadline_ms (waiting
  * for the connection another thread uses included). */

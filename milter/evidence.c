@@ -211,6 +211,33 @@ long mgm_received_uid(const char *hdr, size_t len, const char *host, const char 
 	return uid;
 }
 
+/* The name Postfix hashes a queue file's directory by (mail_queue_dir()
+ * with hash_queue_names): a short queue ID itself; for a long one
+ * (seconds, 4 base-52 digits of microseconds, 'z', the inode), those
+ * microseconds as 5 upper-case hex digits. 0 ok, -1 not a queue ID. */
+int mgm_queue_hash_key(const char *qid, char key[16])
+{
+	static const char b52[] = "0123456789BCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz";
+	const char *z = strrchr(qid, 'z');
+	unsigned long usec = 0;
+	int i;
+
+	if (z == NULL || z - qid < 10) {
+		snprintf(key, 16, "%.15s", qid);
+		return 0;
+	}
+	for (i = 4; i > 0; i--) {
+		const char *d = strchr(b52, z[-i]);
+
+		if (z[-i] == '\0' || d == NULL) {
+			return -1;
+		}
+		usec = usec * 52 + (unsigned long) (d - b52);
+	}
+	snprintf(key, 16, "%05lX", usec);
+	return 0;
+}
+
 /* Queue files are small until the body; the first header follows the
  * envelope, which holds the command line's recipients. */
 #define MGM_QF_MAX (8u << 20)
@@ -223,6 +250,8 @@ long mgm_queue_uid(const char *queue_dir, const char *qid, const char *host, con
 	size_t len = 0, cap = 0;
 	const char *q;
 	int fd = -1;
+	char key[16];
+	int denied = 0;
 	long uid;
 	size_t i;
 
@@ -235,15 +264,33 @@ long mgm_queue_uid(const char *queue_dir, const char *qid, const char *host, con
 			return -1;
 		}
 	}
+	if (mgm_queue_hash_key(qid, key) != 0) {
+		return -1;
+	}
+	/* Each queue directory as it is, then hashed (hash_queue_names,
+	 * hash_queue_depth 1 .. MGM_HASH_DEPTH_MAX): whichever holds it. */
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]) && fd < 0; i++) {
-		if (snprintf(path, sizeof(path), "%s/%s/%s", queue_dir, dirs[i], qid) >= (int) sizeof(path)) {
-			*why = "queue-path-too-long";
-			return -1;
+		int depth;
+
+		for (depth = 0; depth <= MGM_HASH_DEPTH_MAX && fd < 0; depth++) {
+			char forest[2 * MGM_HASH_DEPTH_MAX + 1];
+			int d;
+
+			for (d = 0; d < depth; d++) {
+				forest[2 * d] = d < (int) strlen(key) ? key[d] : '_';
+				forest[2 * d + 1] = '/';
+			}
+			forest[2 * depth] = '\0';
+			if (snprintf(path, sizeof(path), "%s/%s/%s%s", queue_dir, dirs[i], forest, qid) >= (int) sizeof(path)) {
+				*why = "queue-path-too-long";
+				return -1;
+			}
+			fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			denied |= fd < 0 && errno == EACCES;
 		}
-		fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	}
 	if (fd < 0) {
-		*why = errno == EACCES ? "queue-file-unreadable" : "queue-file-missing";
+		*why = denied ? "queue-file-unreadable" : "queue-file-missing";
 		return -1;
 	}
 	for (;;) {

@@ -55,6 +55,7 @@ static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 typedef enum { MGM_PATH_SENDMAIL, MGM_PATH_SMTP, MGM_PATH_REMOTE } mgm_path;
 
 typedef struct {
+	int nr;                 /* the MTA takes no reply to RCPT and headers */
 	mgm_path path;
 	long uid;               /* SMTP: the client socket's owner; -1 unknown */
 	char client[64];
@@ -113,10 +114,70 @@ static const char *mgm_via(const mgm_conn *c)
 	return c->path == MGM_PATH_SENDMAIL ? "sendmail" : "smtp";
 }
 
+/* The session's state, made at the first callback (negotiate, or connect
+ * when the MTA does not negotiate); NULL when out of memory. */
+static mgm_conn *mgm_conn_get(SMFICTX *ctx)
+{
+	mgm_conn *c = smfi_getpriv(ctx);
+
+	if (c != NULL) {
+		return c;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		return NULL;
+	}
+	c->hdrs = malloc(MGM_HDRS_MAX);
+	if (c->hdrs == NULL) {
+		free(c);
+		return NULL;
+	}
+	c->uid = -1;
+	smfi_setpriv(ctx, c);
+	return c;
+}
+
+/* {{{ negotiate: only what the milter uses, and as few round trips as the
+ * MTA allows. Per message the MTA then waits for the milter at connect,
+ * MAIL and the end of the message only: no HELO, DATA, end of header,
+ * body or unknown command is sent, and RCPT and each header go without a
+ * reply (SMFIP_NR_*). The milter asks for the macros it reads itself, so
+ * that the MTA's milter_*_macros need not name them. */
+static sfsistat mgm_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2, unsigned long f3,
+	unsigned long *pf0, unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+{
+	const unsigned long skip = SMFIP_NOHELO | SMFIP_NODATA | SMFIP_NOEOH | SMFIP_NOBODY | SMFIP_NOUNKNOWN;
+	const unsigned long noreply = SMFIP_NR_RCPT | SMFIP_NR_HDR;
+	mgm_conn *c = mgm_conn_get(ctx);
+
+	(void) f2;
+	(void) f3;
+	if (c == NULL || (f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS)) != (SMFIF_ADDHDRS | SMFIF_CHGHDRS)) {
+		return SMFIS_REJECT;   /* libmilter: this MTA cannot run the milter; ends the session */
+	}
+	*pf0 = SMFIF_ADDHDRS | SMFIF_CHGHDRS;
+	*pf1 = f1 & skip;
+	c->nr = (f1 & noreply) == noreply;
+	if (c->nr) {
+		*pf1 |= noreply;
+	}
+	*pf2 = 0;
+	*pf3 = 0;
+	if (f0 & SMFIF_SETSYMLIST) {
+		*pf0 |= SMFIF_SETSYMLIST;
+		if (smfi_setsymlist(ctx, SMFIM_CONNECT, "{daemon_addr} {daemon_port}") != MI_SUCCESS
+				|| smfi_setsymlist(ctx, SMFIM_EOM, "i j") != MI_SUCCESS) {
+			*pf0 &= ~(unsigned long) SMFIF_SETSYMLIST;
+		}
+	}
+	return SMFIS_CONTINUE;
+}
+/* }}} */
+
 /* {{{ connect: the path and, for SMTP, the client socket's owner */
 static sfsistat mgm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 {
-	mgm_conn *c = calloc(1, sizeof(*c));
+	mgm_conn *c = mgm_conn_get(ctx);
 	mgm_endpoint client, server;
 	const char *daddr, *dport, *why = NULL;
 	unsigned port = 0;
@@ -126,13 +187,7 @@ static sfsistat mgm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	if (c == NULL) {
 		return SMFIS_TEMPFAIL;
 	}
-	c->hdrs = malloc(MGM_HDRS_MAX);
-	if (c->hdrs == NULL) {
-		free(c);
-		return SMFIS_TEMPFAIL;
-	}
 	c->uid = -1;
-	smfi_setpriv(ctx, c);
 	memset(&client, 0, sizeof(client));
 	if (sa != NULL && sa->sa_family == AF_INET) {
 		const struct sockaddr_in *in = (const struct sockaddr_in *) sa;
@@ -208,10 +263,13 @@ static sfsistat mgm_envrcpt(SMFICTX *ctx, char **argv)
 	mgm_conn *c = smfi_getpriv(ctx);
 
 	(void) argv;
-	if (c != NULL && c->rcpts < 0xffffffffUL) {
+	if (c == NULL) {
+		return SMFIS_TEMPFAIL;
+	}
+	if (c->rcpts < 0xffffffffUL) {
 		c->rcpts++;
 	}
-	return SMFIS_CONTINUE;
+	return c->nr ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
 static sfsistat mgm_header(SMFICTX *ctx, char *name, char *value)
@@ -219,8 +277,11 @@ static sfsistat mgm_header(SMFICTX *ctx, char *name, char *value)
 	mgm_conn *c = smfi_getpriv(ctx);
 	size_t nl, vl;
 
-	if (c == NULL || name == NULL || value == NULL) {
-		return SMFIS_CONTINUE;
+	if (c == NULL) {
+		return SMFIS_TEMPFAIL;
+	}
+	if (name == NULL || value == NULL) {
+		return c->nr ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 	}
 	if (strcasecmp(name, MGM_TRACE_HDR) == 0) {
 		c->traces++;
@@ -243,7 +304,7 @@ static sfsistat mgm_header(SMFICTX *ctx, char *name, char *value)
 	} else {
 		c->hcapped = 1;
 	}
-	return SMFIS_CONTINUE;
+	return c->nr ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
 /* Removes every field `name` the message brought (indexes count from 1
@@ -414,7 +475,7 @@ static struct smfiDesc mgm_desc = {
 	mgm_close,
 	NULL,           /* unknown */
 	NULL,           /* data */
-	NULL            /* negotiate */
+	mgm_negotiate
 };
 
 /* The socket's path for a unix: (local:) socket, else NULL. */
@@ -465,7 +526,7 @@ int main(int argc, char **argv)
 		openlog("mailguard-milter", LOG_PID, LOG_MAIL);
 	}
 	signal(SIGPIPE, SIG_IGN);
-	mgm_db_init(conf.dsn, conf.deadline_ms, conf.retry_ms);
+	mgm_db_init(conf.dsn, conf.deadline_ms, conf.retry_ms, conf.db_connections, conf.sync_commit);
 	if (smfi_setconn(conf.socket) == MI_FAILURE || smfi_register(mgm_desc) == MI_FAILURE
 			|| smfi_settimeout(conf.milter_timeout) == MI_FAILURE) {
 		fprintf(stderr, "mailguard-milter: cannot set up libmilter\n");
@@ -488,8 +549,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	mgm_log(LOG_INFO, "starting: socket=%s fail_mode=%s deadline_ms=%d",
+	mgm_log(LOG_INFO, "starting: socket=%s fail_mode=%s deadline_ms=%d db_connections=%d synchronous_commit=%s",
 		conf.socket, conf.fail_mode == MGM_FAIL_ACCEPT ? "accept" : conf.fail_mode == MGM_FAIL_REJECT ? "reject" : "tempfail",
-		conf.deadline_ms);
+		conf.deadline_ms, conf.db_connections, conf.sync_commit ? "on" : "off");
 	return smfi_main() == MI_SUCCESS ? 0 : 1;
 }

@@ -31,9 +31,15 @@ long mgm_qf_first_header(const unsigned char *buf, size_t len, char *out, size_t
  * and "id QID;" -- or -1 when hdr is anything else. */
 long mgm_received_uid(const char *hdr, size_t len, const char *host, const char *mail_name, const char *qid);
 
-/* The queue file of qid under queue_dir (incoming/, active/, hold/):
- * reads it and returns the uid of its first header (mgm_received_uid()),
- * or -1 with *why set to a short cause. */
+/* The name Postfix's hashed queue directories are made of for qid
+ * (mail_queue_dir()): 0, or -1 for no queue ID. */
+#define MGM_HASH_DEPTH_MAX 4
+int mgm_queue_hash_key(const char *qid, char key[16]);
+
+/* The queue file of qid under queue_dir (incoming/, active/, hold/, each
+ * as is or hashed up to MGM_HASH_DEPTH_MAX levels): reads it and returns
+ * the uid of its first header (mgm_received_uid()), or -1 with *why set
+ * to a short cause. */
 long mgm_queue_uid(const char *queue_dir, const char *qid, const char *host, const char *mail_name, const char **why);
 
 /* An address and a port as the kernel keeps them in /proc/net/tcp{,6}. */

@@ -10,12 +10,15 @@ mg_say() { printf '==> %s\n' "$*"; }
 
 # Installs what the build and the tests need from Debian's archive. Runs
 # apt-get only when something is missing, so a second run is quick.
+# libmariadb3 libidn12 libspf2-2: what exim4-daemon-heavy links against;
+# milter/tests/exim.sh unpacks that package (it conflicts with postfix).
 mg_install_deps() {
 	local pkgs="php8.2-dev php8.2-cli php8.2-mbstring php8.2-imap php8.2-opcache
 		php8.2-fpm php8.2-pgsql libfcgi-bin apache2 libapache2-mod-php8.2 pgbouncer
 		re2c libpq-dev pkg-config valgrind clang make gcc
 		postgresql-15 postgresql-client-15 postfix chromium
-		libmilter-dev php-symfony-mailer libphp-phpmailer php-pear"
+		libmilter-dev php-symfony-mailer libphp-phpmailer php-pear
+		libmariadb3 libidn12 libspf2-2"
 	local missing=""
 	for p in $pkgs; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -145,6 +145,9 @@ rc=$?
 printf '%s\n' "$out" | grep -vE '^[0-9]+ passed, [0-9]+ failed$' | tail -n 20
 count "milter parsers fuzzing, ${FUZZ_SECONDS:-60} s (libFuzzer)" $rc $((rc == 0)) $((rc != 0))
 harness "milter harness" '^(FAIL|#   )' bash milter/tests/run.sh
+# The Exim route (docs/install.md "Exim"): Debian's exim4, fetched with
+# apt-get download and unpacked (it conflicts with postfix as a package).
+harness "Exim acl_not_smtp harness" '^(FAIL|#   )' bash milter/tests/exim.sh
 
 # Duplicate recipients (issue 11 item 10): the scanner's count against
 # what the same kind of private Postfix queues, fixed and random lists.

@@ -27,6 +27,17 @@ static size_t rec(unsigned char *buf, size_t pos, int type, const char *data)
 	return pos + strlen(data);
 }
 
+static void test_hash_key(void)
+{
+	char key[16];
+
+	CHECK("short queue ID: hashed by itself", mgm_queue_hash_key("8195B51E884", key) == 0 && strcmp(key, "8195B51E884") == 0);
+	/* 00BC in base 52 (0-9, consonants upper, lower) = 10*52 + 11 = 531 = 0x213 */
+	CHECK("long queue ID: by its microseconds in hex", mgm_queue_hash_key("4Lc0pw00BCz1bF", key) == 0 && strcmp(key, "00213") == 0);
+	CHECK("long queue ID: a vowel is no base-52 digit", mgm_queue_hash_key("4Lc0pw00ACz1bF", key) == -1);
+	CHECK("a 'z' before the time's end: a short ID", mgm_queue_hash_key("ABCz12", key) == 0 && strcmp(key, "ABCz12") == 0);
+}
+
 static void test_queue_file(void)
 {
 	unsigned char buf[4096];
@@ -103,6 +114,7 @@ static void test_facts(void)
 int main(void)
 {
 	test_queue_file();
+	test_hash_key();
 	test_proc();
 	test_facts();
 	printf("%d passed, %d failed\n", passed, failed);

@@ -19,7 +19,7 @@ set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 PHP=${MG_PHP:-php8.2}
-FPM=${MG_FPM:-php-fpm8.2}
+. "$HERE/lib.sh"   # FPM, fpm_start, fpm_stop
 SO=${MG_SO:-$ROOT/modules/mailguard.so}
 POOL_A=mgpoola
 POOL_B=mgpoolb
@@ -52,23 +52,12 @@ RUN=$(mktemp -d "${TMPDIR:-/tmp}/mg-fpm.XXXXXX") || die "mktemp failed"
 chmod 0711 "$RUN"
 PGDIR=$RUN/pg
 PGSOCK=$PGDIR/sock
-FPM_PID=""
 LISTENER_PID=""
 
 # Stops what this run started, by pid: the FPM master (SIGQUIT: graceful,
 # it stops its workers), the listener, the cluster. Then removes RUN.
 cleanup() {
-	local i
-	if [ -n "$FPM_PID" ] && kill -0 "$FPM_PID" 2>/dev/null; then
-		kill -QUIT "$FPM_PID" 2>/dev/null
-		for i in $(seq 100); do kill -0 "$FPM_PID" 2>/dev/null || break; sleep 0.1; done
-		# Still there after 10 s: its workers by parent pid, then itself.
-		if kill -0 "$FPM_PID" 2>/dev/null; then
-			for i in $(pgrep -P "$FPM_PID"); do kill -KILL "$i" 2>/dev/null; done
-			kill -KILL "$FPM_PID" 2>/dev/null
-		fi
-	fi
-	[ -n "$FPM_PID" ] && wait "$FPM_PID" 2>/dev/null
+	fpm_stop
 	if [ -n "$LISTENER_PID" ]; then
 		kill "$LISTENER_PID" 2>/dev/null
 		wait "$LISTENER_PID" 2>/dev/null
@@ -242,15 +231,8 @@ EOF
 
 # The master as root, in the foreground of a background job (its pid is
 # ours to stop), with a clean environment.
-env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin PHP_INI_SCAN_DIR="$RUN/etc/conf.d" \
-	nice -n 10 "$FPM" -c "$RUN/etc/php.ini" -y "$RUN/etc/php-fpm.conf" -F >"$RUN/fpm/stdout" 2>&1 &
-FPM_PID=$!
-for i in $(seq 100); do
-	[ -S "$RUN/fpm/a.sock" ] && [ -S "$RUN/fpm/b.sock" ] && break
-	kill -0 "$FPM_PID" 2>/dev/null || break
-	sleep 0.1
-done
-[ -S "$RUN/fpm/a.sock" ] && [ -S "$RUN/fpm/b.sock" ] || {
+fpm_start "$RUN/etc/php.ini" "$RUN/etc/php-fpm.conf" "$RUN/fpm/stdout" "$RUN/etc/conf.d" \
+		-- "$RUN/fpm/a.sock" "$RUN/fpm/b.sock" || {
 	cat "$RUN/fpm/stdout" >>"$RUN/fpm/fpm.log" 2>/dev/null
 	die "php-fpm did not start" "$RUN/fpm/fpm.log"
 }

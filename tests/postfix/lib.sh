@@ -23,7 +23,10 @@
 #
 # Variables set by pf_start: PF_DIR PF_CONF PF_QUEUE PF_DATA PF_OUT PF_LOG
 # PF_PORT PF_SENDMAIL. Set before pf_start: PF_MAIN_EXTRA (more main.cf
-# lines, e.g. non_smtpd_milters for a milter harness), PF_DELIVER_USER
+# lines, e.g. non_smtpd_milters for a milter harness; a later line
+# overrides an earlier one), PF_MASTER_EXTRA (more master.cf lines, e.g.
+# a second smtpd on [::1]:PORT), PF_INET_PROTOCOLS (default ipv4; all
+# for such an smtpd), PF_MYNETWORKS (default 127.0.0.0/8), PF_DELIVER_USER
 # (the user the pipe runs as; pipe(8) refuses root and mail_owner;
 # default nobody).
 #
@@ -41,14 +44,15 @@ pf_delivered() {
 	find "$PF_OUT/new" -type f 2>/dev/null | sort
 }
 
-# A free TCP port on 127.0.0.1 (the kernel's choice; another process could
-# still take it before smtpd binds it, which pf_start reports).
+# A free TCP port on ADDR (default 127.0.0.1; ::1 for IPv6 loopback): the
+# kernel's choice; another process could still take it before smtpd binds
+# it, which pf_start reports.
 pf_free_port() {
-	local php=${MG_PHP:-php8.2}
+	local php=${MG_PHP:-php8.2} addr=${1:-127.0.0.1}
 	if command -v "$php" >/dev/null 2>&1; then
-		"$php" -n -r '$s = stream_socket_server("tcp://127.0.0.1:0"); echo explode(":", stream_socket_get_name($s, false))[1], "\n";'
+		"$php" -n -r '$a = $argv[1]; $s = stream_socket_server(strpos($a, ":") !== false ? "tcp://[$a]:0" : "tcp://$a:0"); $n = stream_socket_get_name($s, false); echo substr($n, strrpos($n, ":") + 1), "\n";' "$addr"
 	else
-		python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+		python3 -c 'import socket, sys; a = sys.argv[1]; s = socket.socket(socket.AF_INET6 if ":" in a else socket.AF_INET); s.bind((a, 0)); print(s.getsockname()[1])' "$addr"
 	fi
 }
 
@@ -120,8 +124,8 @@ myorigin = \$myhostname
 mydestination =
 relay_domains =
 inet_interfaces = loopback-only
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
+inet_protocols = ${PF_INET_PROTOCOLS:-ipv4}
+mynetworks = ${PF_MYNETWORKS:-127.0.0.0/8}
 smtpd_relay_restrictions = permit_mynetworks, reject
 alias_maps =
 alias_database =
@@ -175,6 +179,9 @@ postlog          unix-dgram n  -      n      -      1       postlogd
 capture          unix  -       n      n      -      -       pipe
   flags= user=$user argv=/bin/sh $dir/deliver.sh $PF_OUT \${queue_id}
 EOF
+	if [ -n "${PF_MASTER_EXTRA:-}" ]; then
+		printf '%s\n' "$PF_MASTER_EXTRA" >>"$PF_CONF/master.cf"
+	fi
 
 	# `postfix start` runs the integrity checks (postfix-script check-fatal,
 	# check-warn) and creates the queue's subdirectories.
