@@ -189,7 +189,7 @@ rows2=$(psql_su -c "SELECT count(*) FROM mailguard.log WHERE account = 'bench_m'
 req f 6 "$WORK/s/recovered" >/dev/null
 rows3=$(psql_su -c "SELECT count(*) FROM mailguard.log WHERE account = 'bench_m' AND verdict = 'accept'")
 recovered=$(awk '{printf "%.1fms:%s ", $1 / 1e6, ($2 == 1 ? "true" : "false")}' "$WORK/s/recovered")
-late=$(psql_su -c "SELECT string_agg(verdict || coalesce(':' || reason, ''), ' ' ORDER BY id) FROM mailguard.log WHERE account = 'bench_m' AND ts > now() - interval '30 s'")
+late=$(psql_su -c "SELECT string_agg(n || ' x ' || v, ', ') FROM (SELECT verdict || coalesce(' ' || reason, '') AS v, count(*) AS n FROM mailguard.log WHERE account = 'bench_m' AND ts > now() - interval '30 s' GROUP BY 1 ORDER BY 1) x")
 stop_master f
 # }}}
 
@@ -212,5 +212,5 @@ echo
 echo "== frozen server (m with fail_mode=closed; SIGSTOP; timeout_ms=$TIMEOUT_MS, retry_ms=$RETRY_MS)"
 "$MG_PHP" -n "$BENCH/fpm-report.php" --frozen "$WORK/s/frozen" "$TIMEOUT_MS"
 echo "after SIGCONT and retry_ms: $((rows3 - rows2)) of 6 mails accepted by the database (goal: 6); mail() of each: $recovered"
-echo "log rows of the last 30 s: $late"
+echo "log rows of the last 30 s (the frozen questions the server ran when it woke are refuse late): $late"
 # }}}
