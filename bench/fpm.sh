@@ -52,10 +52,7 @@ bench_scratch mg-bench-fpm
 bench_pg_start
 psql_su -c "INSERT INTO mailguard.accounts(name) VALUES ('bench_m'), ('bench_d')"
 
-SPAWN=$WORK/spawn
-gcc -O2 -o "$SPAWN" "$BENCH/spawn.c"
-STUB=$WORK/sendmail-stub
-gcc -O2 -static -o "$STUB" "$BENCH/sendmail-stub.c" 2>/dev/null || gcc -O2 -o "$STUB" "$BENCH/sendmail-stub.c"
+bench_tools
 mkdir -p "$WORK/www" "$WORK/s" "$WORK/scan"
 install -m 0644 "$BENCH/fpm-mail.php" "$WORK/www/fpm-mail.php"
 chmod 0755 "$WORK/www"

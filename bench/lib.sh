@@ -58,3 +58,13 @@ bench_find_pgbench() {
 
 # The client role's password from MG_PG_DSN, for pgbench's environment only.
 bench_pg_password() { printf '%s\n' "$MG_PG_DSN" | sed -nE 's/.*password=([^ ]+).*/\1/p'; }
+
+# SPAWN=$WORK/spawn (bench/spawn.c: times a command COUNT times) and
+# STUB=$WORK/sendmail-stub (reads stdin to EOF, exits 0; static when the
+# toolchain can), built into WORK.
+bench_tools() {
+	SPAWN=$WORK/spawn
+	gcc -O2 -o "$SPAWN" "$BENCH/spawn.c"
+	STUB=$WORK/sendmail-stub
+	gcc -O2 -static -o "$STUB" "$BENCH/sendmail-stub.c" 2>/dev/null || gcc -O2 -o "$STUB" "$BENCH/sendmail-stub.c"
+}

@@ -38,10 +38,7 @@ bench_scratch mg-startup
 bench_pg_start
 psql_su -c "INSERT INTO mailguard.accounts(name) VALUES ('bench_s')"
 
-SPAWN=$WORK/spawn
-gcc -O2 -o "$SPAWN" "$BENCH/spawn.c"
-STUB=$WORK/sendmail-stub
-gcc -O2 -static -o "$STUB" "$BENCH/sendmail-stub.c" 2>/dev/null || gcc -O2 -o "$STUB" "$BENCH/sendmail-stub.c"
+bench_tools
 # }}}
 
 # {{{ variants: the same php8.2 -n, the same sendmail_path
