@@ -195,11 +195,7 @@ BEGIN
                     OR CASE WHEN c.day_start >= v_day THEN c.day_rcpts ELSE 0 END + v_rcpts <= v_acct.rcpts_day)
             RETURNING c.* INTO v_c;
             IF FOUND THEN
-                verdict := 'accept';
-                msgs_hour_left  := v_acct.msgs_hour - v_c.hour_msgs;
-                rcpts_hour_left := v_acct.rcpts_hour - v_c.hour_rcpts;
-                msgs_day_left   := v_acct.msgs_day - v_c.day_msgs;
-                rcpts_day_left  := v_acct.rcpts_day - v_c.day_rcpts;
+                verdict := 'accept';    -- v_c: the counted row
                 EXIT;
             END IF;
             -- Not counted: over a limit (we hold the lock: the row read
@@ -265,11 +261,7 @@ BEGIN
                     EXIT;
                 END IF;
                 IF v_waited THEN
-                    verdict := 'accept';
-                    msgs_hour_left  := v_acct.msgs_hour - v_c.hour_msgs;
-                    rcpts_hour_left := v_acct.rcpts_hour - v_c.hour_rcpts;
-                    msgs_day_left   := v_acct.msgs_day - v_c.day_msgs;
-                    rcpts_day_left  := v_acct.rcpts_day - v_c.day_rcpts;
+                    verdict := 'accept';    -- v_c: the counted row
                     EXIT;
                 END IF;
                 -- over a limit: the row as the waited-for transaction left it
@@ -304,6 +296,12 @@ BEGIN
             rcpts_day_left  := CASE WHEN v_acct.rcpts_day IS NOT NULL THEN greatest(v_acct.rcpts_day - v_dr, 0) END;
             EXIT;
         END LOOP;
+        IF verdict = 'accept' THEN
+            msgs_hour_left  := v_acct.msgs_hour - v_c.hour_msgs;
+            rcpts_hour_left := v_acct.rcpts_hour - v_c.hour_rcpts;
+            msgs_day_left   := v_acct.msgs_day - v_c.day_msgs;
+            rcpts_day_left  := v_acct.rcpts_day - v_c.day_rcpts;
+        END IF;
         IF verdict <> 'accept' AND reason IS NULL THEN
             reason := 'over-quota';
             detail := 'contended';
