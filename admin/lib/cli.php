@@ -84,7 +84,7 @@ function mg_commands(): array
             'count' => ['value', null]], null],
         'retention' => ['mg_cmd_retention', MG_HELP_RETENTION, ['personal-days' => ['value', null]], null],
         'report' => ['mg_cmd_report', MG_HELP_REPORT, ['html' => ['value', null], 'since' => ['value', null],
-            'tz' => ['value', null]], null],
+            'tz' => ['value', null], 'accounts' => ['value', null]], null],
     ];
 }
 

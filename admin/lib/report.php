@@ -4,12 +4,15 @@
 declare(strict_types=1);
 
 const MG_HELP_REPORT = <<<'TXT'
-usage: mailguard report --html FILE [--since 7d] [--tz ZONE]
+usage: mailguard report --html FILE [--since 7d] [--tz ZONE] [--accounts 50]
 
 Writes one self-contained HTML page (inline CSS, SVG and script, nothing
-fetched when viewed): mails and refusals per hour for each account, the
-top scripts and entry points, the verdict mix, over --since (s, m, h, d,
-w; default 7d). FILE - writes to standard output.
+fetched when viewed): mails and refusals per hour of the accounts with
+the most mails, the top scripts and entry points, the verdict mix, over
+--since (s, m, h, d, w; default 7d). FILE - writes to standard output.
+--accounts N: how many accounts get a chart and a row (default 50; the
+page says how many had mail). Whole hours come from the hourly roll-up
+(mailguard.log_hourly, brought up to date first), the rest from the log.
 --tz ZONE: the hours (and every time on the page) are those of ZONE
 (Europe/Berlin, Asia/Kolkata; default UTC); the page names the zone and
 each hour carries its UTC offset.
@@ -20,33 +23,64 @@ function mg_h(mixed $v): string
     return htmlspecialchars(mg_cell($v), ENT_QUOTES | ENT_SUBSTITUTE | ENT_HTML5, 'UTF-8');
 }
 
-function mg_report_data(MgDb $db, string $interval, string $tz): array
+/** The verdict mix's key: accept, or the reason before ':' of a refusal. */
+const MG_REPORT_CLASS = "CASE WHEN verdict = 'accept' THEN 'accept' ELSE coalesce(reason_class, 'refuse') END";
+
+function mg_report_data(MgDb $db, string $interval, string $tz, int $top): array
 {
     // The session's zone: date_trunc('hour', ts) cuts the zone's hours (a
     // +05:30 hour starts at :30 UTC), to_char() writes its offset, and the
     // times in the tables are in it too.
     $db->value("SELECT set_config('TimeZone', \$1, false)", [$tz]);
-    $p = [$interval];
-    $w = 'ts >= now() - $1::interval';
     $hour = "'YYYY-MM-DD\"T\"HH24:MITZH:TZM'";
+    $win = mg_window($db, $interval);
+    $hours = array_column($db->query("SELECT to_char(h, $hour) AS h FROM generate_series(
+        date_trunc('hour', \$1::timestamptz), date_trunc('hour', now()), interval '1 hour') h", [$win['s']]), 'h');
+    // One pass over the window for the totals, the verdict mix, the top
+    // accounts, scripts and entry points (grouping sets; g tells which).
+    [$from, $params] = mg_window_from($win, 3);
+    $rows = $db->query("SELECT g, account, script, entry, vc AS verdict, mails, accepted, refused, recipients, last, groups
+        FROM (SELECT *, row_number() OVER (PARTITION BY g ORDER BY mails DESC, CASE WHEN g = 14 THEN 0 ELSE refused END DESC,
+                                                account, script, entry, vc) AS n,
+                     count(*) OVER (PARTITION BY g) AS groups
+                FROM (SELECT grouping(account, script, entry, vc) AS g, account, script, entry, vc, " . MG_WINDOW_SUMS . ",
+                             max(last) AS last
+                        FROM (SELECT *, " . MG_REPORT_CLASS . " AS vc FROM $from) v
+                       GROUP BY GROUPING SETS ((), (vc), (account), (account, script), (account, entry))) a) r
+       WHERE g IN (15, 14) OR (g = 7 AND n <= \$1) OR (g IN (3, 5) AND n <= \$2)
+       ORDER BY g DESC, n", array_merge([$top, 20], $params));
+    $sets = [15 => [], 14 => [], 7 => [], 3 => [], 5 => []];
+    foreach ($rows as $r) {
+        $sets[$r['g']][] = $r;
+    }
+    $pick = fn(array $rows, array $keys) => array_map(fn($r) => array_intersect_key($r, array_flip($keys)), $rows);
+    $sums = ['mails', 'accepted', 'refused', 'recipients', 'last'];
+    $accounts = $pick($sets[7], array_merge(['account'], $sums));
+    // Per hour: the charted (top) accounts only. Zones whose offset is
+    // not whole hours cut hours the UTC roll-up does not have: the log.
+    $whole = !array_filter($hours, fn($h) => substr($h, -2) !== '00');
+    [$from, $params] = mg_window_from($whole ? $win : ['rollup' => false, 'e' => $win['c']] + $win, 3);
+    $names = array_values(array_filter(array_column($accounts, 'account'), 'is_string'));
+    $per_hour = $db->query("SELECT account, to_char(hour, $hour) AS h,
+            coalesce(sum(mails) FILTER (WHERE verdict = 'accept'), 0)::bigint AS accepted,
+            coalesce(sum(mails) FILTER (WHERE verdict = 'refuse'), 0)::bigint AS refused
+          FROM $from
+         WHERE account IN (SELECT jsonb_array_elements_text(\$1::jsonb)) OR (\$2 AND account IS NULL)
+         GROUP BY account, hour ORDER BY 1, 2",
+        array_merge([json_encode($names), count($names) < count($accounts) ? 't' : 'f'], $params));
     return [
         'generated' => $db->value("SELECT to_char(now(), 'YYYY-MM-DD HH24:MI')") . " $tz",
         'since' => $interval,
         'tz' => $tz,
         'offset' => $db->value("SELECT to_char(now(), 'TZH:TZM')"),
-        'totals' => $db->one("SELECT count(*) AS mails, count(*) FILTER (WHERE verdict = 'accept') AS accepted,
-            count(*) FILTER (WHERE verdict = 'refuse') AS refused,
-            coalesce(sum(rcpts) FILTER (WHERE verdict = 'accept'), 0) AS recipients FROM mailguard.log WHERE $w", $p),
-        'hours' => array_column($db->query("SELECT to_char(h, $hour) AS h FROM generate_series(
-            date_trunc('hour', now() - \$1::interval), date_trunc('hour', now()), interval '1 hour') h", $p), 'h'),
-        'per_hour' => $db->query("SELECT account, to_char(date_trunc('hour', ts), $hour) AS h,
-            count(*) FILTER (WHERE verdict = 'accept') AS accepted, count(*) FILTER (WHERE verdict = 'refuse') AS refused
-            FROM mailguard.log WHERE $w GROUP BY 1, 2 ORDER BY 1, 2", $p),
-        'accounts' => mg_top_rows($db, 'accounts', $interval, 1000000),
-        'scripts' => mg_top_rows($db, 'scripts', $interval, 20),
-        'entries' => mg_top_rows($db, 'entries', $interval, 20),
-        'verdicts' => $db->query("SELECT CASE WHEN verdict = 'accept' THEN 'accept' ELSE coalesce(split_part(reason, ':', 1), 'refuse') END AS verdict,
-            count(*) AS mails FROM mailguard.log WHERE $w GROUP BY 1 ORDER BY 2 DESC, 1", $p),
+        'totals' => $pick($sets[15], ['mails', 'accepted', 'refused', 'recipients'])[0],
+        'hours' => $hours,
+        'per_hour' => $per_hour,
+        'accounts' => $accounts,
+        'accounts_total' => $sets[7][0]['groups'] ?? 0,
+        'scripts' => $pick($sets[3], array_merge(['account', 'script'], $sums)),
+        'entries' => $pick($sets[5], array_merge(['account', 'entry'], $sums)),
+        'verdicts' => $pick($sets[14], ['verdict', 'mails']),
     ];
 }
 
@@ -123,6 +157,7 @@ function mg_report_html(array $d): string
             . max(1, (int)round(2 * $pct)) . 'px"></span> ' . $pct . '%</td></tr>';
     }
     $tz = mg_h($d['tz']);
+    $n_shown = count($d['accounts']);
     $off = mg_h($d['offset']);
     $first = mg_h($d['hours'][0] ?? '');
     $last = mg_h(end($d['hours']) ?: '');
@@ -131,6 +166,9 @@ function mg_report_html(array $d): string
         'refused' => 'refused', 'recipients' => 'recipients']);
     $entries = mg_report_table('entries', $d['entries'], ['account' => 'account', 'entry' => 'entry', 'mails' => 'mails',
         'refused' => 'refused', 'recipients' => 'recipients']);
+    $shown = count($d['accounts']) < $d['accounts_total']
+        ? "the {$d['accounts_total']} accounts with mail: the " . count($d['accounts']) . ' with the most mails'
+        : "the {$d['accounts_total']} accounts with mail";
     $accounts = mg_report_table('accounts', $d['accounts'], ['account' => 'account', 'mails' => 'mails', 'accepted' => 'accepted',
         'refused' => 'refused', 'recipients' => 'recipients', 'last' => 'last']);
     return <<<HTML
@@ -159,6 +197,7 @@ svg.bars line{stroke:#999}.bar{display:inline-block;height:.8em}
 <h2>Verdicts</h2>
 <table id="verdicts"><tbody>{$mix}</tbody></table>
 <h2>Mails and refusals per hour, by account</h2>
+<p id="shown" data-shown="{$n_shown}" data-total="{$d['accounts_total']}">Of {$shown}, most mails first.</p>
 <p class="legend" id="tz" data-tz="{$tz}" data-offset="{$off}"><span class="bar a"></span> accepted <span class="bar r"></span> refused; one bar per hour of time zone <b>{$tz}</b> (UTC{$off} now; each hour's offset in its tooltip)</p>
 {$charts}
 <h2>Accounts</h2>
@@ -195,7 +234,8 @@ HTML;
 
 function mg_cmd_report(MgContext $ctx, ?string $sub, array $pos, array $opts): int
 {
-    mg_need_args($pos, 0, 0, 'mailguard report --html FILE [--since 7d] [--tz ZONE]');
+    mg_need_args($pos, 0, 0, 'mailguard report --html FILE [--since 7d] [--tz ZONE] [--accounts 50]');
+    $top = isset($opts['accounts']) ? mg_uint('--accounts', $opts['accounts'], 100000) : 50;
     $file = $opts['html'] ?? mg_fail('report needs --html FILE');
     $interval = mg_interval($opts['since'] ?? null, '7d');
     if ($file !== '-' && (is_dir($file) || !is_dir(dirname($file)))) {
@@ -203,7 +243,9 @@ function mg_cmd_report(MgContext $ctx, ?string $sub, array $pos, array $opts): i
     }
     $db = $ctx->db();
     $db->require_schema();
-    $d = mg_report_data($db, $interval, mg_time_zone($db, $opts['tz'] ?? 'UTC'));
+    $tz = mg_time_zone($db, $opts['tz'] ?? 'UTC');
+    mg_rollup($db);
+    $d = mg_report_data($db, $interval, $tz, $top);
     $html = mg_report_html($d);
     if ($file === '-') {
         echo $html;

@@ -48,7 +48,9 @@ MONTHS [AHEAD]     creates the log partitions of this month and AHEAD
                    mail_to, mail_cc, mail_bcc, subject, envelope_sender)
                    of log rows older than N days. The rows stay: counts,
                    verdicts, accounts, scripts and traces are kept.
-Both may be given together.
+Both may be given together. Either then brings the hourly roll-up
+(mailguard.log_hourly) up to date and drops its months whose log month
+is gone.
 TXT;
 
 function mg_migrations_dir(): string
@@ -221,6 +223,10 @@ function mg_cmd_retention(MgContext $ctx, ?string $sub, array $pos, array $opts)
         $result['personal_cleared'] = mg_prune_personal($db, $days);
         $text .= "personal fields cleared in {$result['personal_cleared']} log row(s) older than $days days\n";
     }
+    // The hourly roll-up: the hours closed since the last run, and the
+    // roll-up months whose log month was just dropped.
+    $result['rollup'] = mg_rollup($db);
+    $text .= $result['rollup'] === null ? '' : "roll-up: {$result['rollup']}\n";
     return $ctx->out($result, $text);
 }
 

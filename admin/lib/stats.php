@@ -18,7 +18,8 @@ usage: mailguard top accounts|scripts|entries|vhosts [--since 24h] [--limit 20]
 Mails, accepted and refused, and recipients from the log, most mails
 first. scripts: the file and account that called mail(); entries: the
 entry script of the request; vhosts: the virtual host. --since: s, m, h,
-d or w (default 24h).
+d or w (default 24h). Whole hours come from the hourly roll-up
+(mailguard.log_hourly, brought up to date first), the rest from the log.
 TXT;
 
 const MG_HELP_LOG = <<<'TXT'
@@ -137,16 +138,70 @@ function mg_cmd_usage(MgContext $ctx, ?string $sub, array $pos, array $opts): in
 const MG_TOP_KEYS = ['accounts' => ['account'], 'scripts' => ['account', 'script'],
     'entries' => ['account', 'entry'], 'vhosts' => ['vhost']];
 
-function mg_top_rows(MgDb $db, string $kind, string $interval, int $limit): array
+/**
+ * Brings the hourly roll-up (schema 7, mailguard.log_hourly) up to the
+ * last closed hour: mailguard.log_rollup(), cheap when it is up to date.
+ * Returns what it did, or null on a schema without the roll-up.
+ */
+function mg_rollup(MgDb $db): ?string
+{
+    if ($db->value("SELECT to_regclass('mailguard.log_hourly') IS NOT NULL") !== true) {
+        return null;
+    }
+    return $db->value('SELECT mailguard.log_rollup()');
+}
+
+/**
+ * The window "the last INTERVAL" split for reading: [s, c) from the log
+ * (the part of an hour before the first whole one), whole hours [c, e)
+ * from the roll-up (e: its watermark, at least c), [e, now] from the log
+ * again. Without the roll-up, or with $hourly false, e = c: the log alone.
+ * The bounds are fixed once, so every query of a report sees one window.
+ */
+function mg_window(MgDb $db, string $interval, bool $hourly = true): array
+{
+    $rollup = $hourly && $db->value("SELECT to_regclass('mailguard.log_hourly') IS NOT NULL") === true;
+    $w = $rollup ? '(SELECT rolled_to FROM mailguard.log_rollup_state)' : 'NULL::timestamptz';
+    $r = $db->one("SELECT s, c, greatest(c, $w) AS e FROM (SELECT now() - \$1::interval AS s) a
+        CROSS JOIN LATERAL (SELECT date_trunc('hour', s, 'UTC') AS f) b
+        CROSS JOIN LATERAL (SELECT CASE WHEN f = s THEN f ELSE f + interval '1 hour' END AS c) d", [$interval]);
+    return ['s' => $r['s'], 'c' => $r['c'], 'e' => $r['e'], 'rollup' => $rollup];
+}
+
+/**
+ * The rows of the window as a FROM item "w" (hour, account, script, entry,
+ * vhost, verdict, reason_class, mails, rcpts, last): roll-up rows for its
+ * whole hours, one row per log row (mails 1) for the rest. $p: the number
+ * of its first parameter; returns [SQL, parameters].
+ */
+function mg_window_from(array $win, int $p): array
+{
+    [$s, $c, $e] = ['$' . $p, '$' . ($p + 1), '$' . ($p + 2)];
+    $log = "SELECT date_trunc('hour', ts) AS hour, account, script, entry, vhost, verdict,
+            split_part(reason, ':', 1) AS reason_class, 1 AS mails, rcpts, ts AS last FROM mailguard.log";
+    $sql = "$log WHERE ts >= $s::timestamptz AND ts < $c::timestamptz
+        UNION ALL $log WHERE ts >= $e::timestamptz";
+    if ($win['rollup']) {
+        $sql = "SELECT hour, account, script, entry, vhost, verdict, reason_class, mails, rcpts, last
+            FROM mailguard.log_hourly WHERE hour >= $c::timestamptz AND hour < $e::timestamptz
+            UNION ALL $sql";
+    }
+    return ["($sql) w", [$win['s'], $win['c'], $win['e']]];
+}
+
+/** Mails, accepted, refused, accepted recipients, newest: sums over mg_window_from()'s rows. */
+const MG_WINDOW_SUMS = "coalesce(sum(mails), 0)::bigint AS mails,
+    coalesce(sum(mails) FILTER (WHERE verdict = 'accept'), 0)::bigint AS accepted,
+    coalesce(sum(mails) FILTER (WHERE verdict = 'refuse'), 0)::bigint AS refused,
+    coalesce(sum(rcpts) FILTER (WHERE verdict = 'accept'), 0)::bigint AS recipients";
+
+function mg_top_rows(MgDb $db, string $kind, array $win, int $limit): array
 {
     $keys = implode(', ', MG_TOP_KEYS[$kind]);
-    return $db->query("SELECT $keys, count(*) AS mails,
-            count(*) FILTER (WHERE verdict = 'accept') AS accepted,
-            count(*) FILTER (WHERE verdict = 'refuse') AS refused,
-            coalesce(sum(rcpts) FILTER (WHERE verdict = 'accept'), 0) AS recipients,
-            max(ts) AS last
-          FROM mailguard.log WHERE ts >= now() - \$1::interval
-         GROUP BY $keys ORDER BY mails DESC, refused DESC, $keys LIMIT \$2", [$interval, $limit]);
+    [$from, $params] = mg_window_from($win, 2);
+    return $db->query("SELECT $keys, " . MG_WINDOW_SUMS . ", max(last) AS last
+          FROM $from
+         GROUP BY $keys ORDER BY mails DESC, refused DESC, $keys LIMIT \$1", array_merge([$limit], $params));
 }
 
 function mg_cmd_top(MgContext $ctx, string $kind, array $pos, array $opts): int
@@ -156,7 +211,8 @@ function mg_cmd_top(MgContext $ctx, string $kind, array $pos, array $opts): int
     $limit = isset($opts['limit']) ? mg_uint('--limit', $opts['limit'], 100000) : 20;
     $db = $ctx->db();
     $db->require_schema();
-    $rows = mg_top_rows($db, $kind, $interval, $limit);
+    mg_rollup($db);
+    $rows = mg_top_rows($db, $kind, mg_window($db, $interval), $limit);
     $cols = [];
     foreach (MG_TOP_KEYS[$kind] as $k) {
         $cols[strtoupper($k)] = $k;

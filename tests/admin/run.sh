@@ -517,6 +517,95 @@ done
 adm -c "DROP DATABASE mail" >/dev/null 2>&1
 # }}}
 
+# {{{ the hourly roll-up: top and report read it and answer as the log does
+# Rows over the last 8 days in past hours (backdated, as by a long
+# import), none within 5 minutes of a window's start (1h, 24h, 7d ago:
+# the two runs compared are seconds apart), plus the rows of the current
+# hour the earlier sections wrote (the tail the roll-up has not reached).
+adm -c "INSERT INTO mailguard.log (ts, trace, account, script, entry, vhost, rcpts, verdict, reason, via)
+	SELECT ts, gen_random_uuid(), (ARRAY['r1', 'r2', 'r3', 'blog7', NULL])[1 + g % 5],
+	       (ARRAY['/var/www/r/a.php', '/var/www/r/b.php', NULL])[1 + g % 3], (ARRAY['/var/www/r/index.php', NULL])[1 + g % 2],
+	       (ARRAY['r.example', 'www.r.example', NULL])[1 + g % 7 % 3], (ARRAY[1, 3, NULL])[1 + g % 11 % 3],
+	       CASE WHEN g % 6 = 0 THEN 'refuse' ELSE 'accept' END,
+	       CASE WHEN g % 6 = 0 THEN (ARRAY['over-quota:hour-messages', 'blocked:spam', 'unknown-account', NULL])[1 + g % 4] END, 'php'
+	  FROM (SELECT g, now() - interval '10 minutes' - random() * interval '8 days' AS ts FROM generate_series(1, 3000) g) x
+	 WHERE NOT (ts BETWEEN now() - interval '1 hour 5 minutes' AND now() - interval '55 minutes'
+	         OR ts BETWEEN now() - interval '24 hours 5 minutes' AND now() - interval '23 hours 55 minutes'
+	         OR ts BETWEEN now() - interval '7 days 5 minutes' AND now() - interval '6 days 23 hours 55 minutes')"
+# Everything the commands compared print, with the roll-up (what the
+# command rolls up first) and without it: rolled_to NULL and a lag no
+# hour passes, so log_rollup() rolls nothing and the command reads the log.
+ROLLED="$TMP/rolled" RAW="$TMP/raw"
+rollup_outputs() {  # DIR
+	local k s
+	mkdir -p "$1"
+	for k in accounts scripts entries vhosts; do
+		for s in 1h 24h 7d; do mg top "$k" --since "$s" --limit 1000 --json >"$1/top-$k-$s.json" 2>&1; done
+	done
+	for s in 1d 7d; do
+		mg report --html - --since "$s" | grep -v '^<title>\|generated' >"$1/report-$s.html"
+		mg report --html - --since "$s" --accounts 2 | grep -v '^<title>\|generated' >"$1/report-$s-top2.html"
+	done
+}
+rollup_same() {  # LABEL: the outputs with the roll-up equal those from the log alone
+	local l=$1 d st
+	st=$(adm -c "SELECT rolled_to FROM mailguard.log_rollup_state")
+	adm -c "UPDATE mailguard.log_rollup_state SET rolled_to = NULL, lag = '1000 years'"
+	rm -rf "$RAW"; rollup_outputs "$RAW"
+	eq "$l: no roll-up used for the reference" "|1000 years" "$(adm -c "SELECT rolled_to, lag FROM mailguard.log_rollup_state")"
+	# the roll-up as it was (its rows were not touched)
+	adm -c "UPDATE mailguard.log_rollup_state SET rolled_to = nullif('$st', '')::timestamptz, lag = '${ROLLUP_LAG:-5 minutes}'"
+	rm -rf "$ROLLED"; rollup_outputs "$ROLLED"
+	d=$(diff -r "$RAW" "$ROLLED" 2>&1 | cut -c1-240 | head -n 20)
+	like "$l: the reference has the accounts, hours and scripts" "^[5-9]\|[0-9]{3,}\|[1-9][0-9]*$" \
+		"$("$PHP" -r '$j = json_decode(file_get_contents($argv[1]), true); echo count($j), "|", array_sum(array_column($j, "mails")), "|";' "$RAW/top-accounts-7d.json")$(grep -c 'data-h=' "$RAW/report-7d.html")"
+	eq "$l: top (4 kinds x 1h, 24h, 7d) and report (1d, 7d, --accounts 2) equal the log's" "" "$d"
+}
+adm -c "DELETE FROM mailguard.log_hourly" -c "UPDATE mailguard.log_rollup_state SET rolled_to = NULL"
+rollup_same "roll-up, first fill"
+eq "roll-up: rolled up to the last hour closed 5 minutes ago" "t|t" \
+	"$(adm -c "SELECT rolled_to = date_trunc('hour', now() - interval '5 minutes', 'UTC'), (SELECT count(*) FROM mailguard.log_hourly) > 100 FROM mailguard.log_rollup_state")"
+like "roll-up: the data has rows in rolled hours, a first partial hour and a tail" "^[1-9][0-9]*\|[1-9][0-9]*\|[1-9][0-9]*$" \
+	"$(adm -c "SELECT count(*) FILTER (WHERE ts < (SELECT rolled_to FROM mailguard.log_rollup_state) AND ts >= now() - interval '23 hours'),
+		count(*) FILTER (WHERE ts >= now() - interval '24 hours' AND ts < date_trunc('hour', now() - interval '24 hours') + interval '1 hour'),
+		count(*) FILTER (WHERE ts >= (SELECT rolled_to FROM mailguard.log_rollup_state)) FROM mailguard.log")"
+adm -c "DELETE FROM mailguard.log_hourly" -c "UPDATE mailguard.log_rollup_state SET rolled_to = NULL"
+ROLLUP_LAG='3 hours' rollup_same "roll-up, a 3-hour tail from the log"
+eq "roll-up with a 3-hour lag: rolled up to 3 hours ago" "t" \
+	"$(adm -c "SELECT rolled_to = date_trunc('hour', now() - interval '3 hours', 'UTC') FROM mailguard.log_rollup_state")"
+adm -c "UPDATE mailguard.log_rollup_state SET lag = '5 minutes'"
+like "roll-up, incremental: the hours since" "^rolled up [1-4] hours" "$(adm -c "SELECT mailguard.log_rollup()")"
+# An hour rolled up twice: the hours of the last 30 are rolled again and
+# replace their rows; nothing is counted twice.
+sum_hourly() { adm -c "SELECT md5(string_agg(h::text, ';' ORDER BY h::text)) FROM mailguard.log_hourly h"; }
+before=$(sum_hourly)
+run "roll-up again from 30 hours ago (log_rollup(p_from))" 0 adm -c "SELECT mailguard.log_rollup(now() - interval '30 hours')"
+like "roll-up again: says what it rolled" "^rolled up (29|30|31) hours" "$OUT"
+eq "roll-up again: the same rows (idempotent)" "$before" "$(sum_hourly)"
+eq "roll-up when up to date: nothing to do" "up to date" "$(adm -c "SELECT left(mailguard.log_rollup(), 10)")"
+rollup_same "roll-up, hours rolled twice"
+# A row committed into an hour already rolled (a transaction held open
+# past the lag): missing from the roll-up until that hour is rolled again.
+adm -c "INSERT INTO mailguard.log (ts, trace, account, verdict, rcpts) VALUES (now() - interval '20 hours', gen_random_uuid(), 'late1', 'accept', 1)"
+json "a row written behind the watermark is not in top (documented)" '!in_array("late1", array_column($j, "account"), true)' mg top accounts --limit 1000 --json
+adm -c "SELECT mailguard.log_rollup(now() - interval '21 hours')" >/dev/null
+json "rolled again from its hour, it is" 'in_array("late1", array_column($j, "account"), true)' mg top accounts --limit 1000 --json
+rollup_same "roll-up, after rolling that hour again"
+# docs/database.md's "Mails per account and day" (the roll-up and the tail)
+# against the same days counted in the log alone.
+DAY_SQL=$(awk '/^Mails per account and day/ { want = 1 } want && /^```sql/ { inblock = 1; next } inblock && /^```/ { exit } inblock' "$ROOT/docs/database.md")
+like "docs/database.md: the per-day query reads the roll-up" "FROM mailguard.log_hourly" "$DAY_SQL"
+eq "docs/database.md: mails per account and day equal the log's" \
+	"$(adm -c "SELECT account, date_trunc('day', ts) AS day, count(*) FILTER (WHERE verdict = 'accept'),
+		count(*) FILTER (WHERE verdict = 'refuse'), sum(rcpts) FILTER (WHERE verdict = 'accept')
+		FROM mailguard.log WHERE ts >= date_trunc('day', now()) - interval '7 days' GROUP BY 1, 2 ORDER BY 1, 2")" \
+	"$(adm <<<"$DAY_SQL" | tail -n +2)"
+like "docs/database.md's query: days of rolled-up hours and of the tail" "^[1-9][0-9]*\|[1-9][0-9]*$" \
+	"$(adm -c "SELECT count(*) FILTER (WHERE ts < rolled_to), count(*) FILTER (WHERE ts >= rolled_to) FROM mailguard.log, mailguard.log_rollup_state
+		WHERE ts >= date_trunc('day', now()) - interval '7 days'")"
+json "retention --json: the roll-up's line" 'str_starts_with($j["rollup"], "up to date")' mg retention --personal-days 3650 --json
+# }}}
+
 # {{{ installed by make install-admin, run from elsewhere
 make -s -f "$ROOT/Makefile.frag" srcdir="$ROOT" INSTALL_ROOT="$TMP/root" MAILGUARD_PREFIX=/usr/local install-admin >/dev/null 2>"$TMP/install.err"
 if [ -x "$TMP/root/usr/local/bin/mailguard" ] && grep -q "'/usr/local/share' . '/mailguard'" "$TMP/root/usr/local/bin/mailguard"; then

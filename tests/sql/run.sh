@@ -137,16 +137,17 @@ case_a() {
 	local out rc
 	out=$(mgdb apply 2>"$WORK/a.err"); rc=$?
 	expect "second apply exits 0" 0 "$rc"
-	expect "second apply applies nothing" "schema at version 5 (0 applied now)" "$out"
+	expect "second apply applies nothing" "schema at version 7 (0 applied now)" "$out"
 	expect "second apply: nothing on stderr" "" "$(cat "$WORK/a.err")"
 	out=$(mgdb status 2>&1); rc=$?
-	expect "status: exit 0, version 5, no pending" "0|applied: 1 2 3 4 5|0" \
+	expect "status: exit 0, version 7, no pending" "0|applied: 1 2 3 4 5 7|0" \
 		"$rc|$(head -n 1 <<<"$out" | sed 's/ *$//')|$(grep -c pending <<<"$out")"
 	expect "schema_version has a row per migration" "1|quota
 2|envelope_sender
 3|client_rows_deadline
 4|milter
-5|cheap_policy" "$(adm -c 'SELECT version, name FROM mailguard.schema_version ORDER BY 1')"
+5|cheap_policy
+7|log_rollup" "$(adm -c 'SELECT version, name FROM mailguard.schema_version ORDER BY 1')"
 
 	# A fresh database: not installed, then every migration, then none.
 	adm -c "CREATE DATABASE mg_fresh"
@@ -158,13 +159,14 @@ applied 0002_envelope_sender
 applied 0003_client_rows_deadline
 applied 0004_milter
 applied 0005_cheap_policy
-schema at version 5 (5 applied now)" "$rc|$out"
+applied 0007_log_rollup
+schema at version 7 (6 applied now)" "$rc|$out"
 	out=$(DBNAME=mg_fresh mgdb apply 2>/dev/null); rc=$?
-	expect "second apply on a fresh database" "0|schema at version 5 (0 applied now)" "$rc|$out"
+	expect "second apply on a fresh database" "0|schema at version 7 (0 applied now)" "$rc|$out"
 	out=$(DBNAME=mg_fresh mgdb status 2>&1); rc=$?
-	expect "status on the fresh database" "0|applied: 1 2 3 4 5|0" \
+	expect "status on the fresh database" "0|applied: 1 2 3 4 5 7|0" \
 		"$rc|$(head -n 1 <<<"$out" | sed 's/ *$//')|$(grep -c pending <<<"$out")"
-	expect "fresh: schema_version" "5" "$(adm_db mg_fresh -c 'SELECT count(*) FROM mailguard.schema_version')"
+	expect "fresh: schema_version" "6" "$(adm_db mg_fresh -c 'SELECT count(*) FROM mailguard.schema_version')"
 	expect "fresh: this month and 3 ahead" "5" \
 		"$(adm_db mg_fresh -c "SELECT count(*) FROM pg_inherits WHERE inhparent = 'mailguard.log'::regclass")"
 	adm -c "DROP DATABASE mg_fresh"
@@ -183,10 +185,11 @@ schema at version 5 (5 applied now)" "$rc|$out"
 	t=$(psql -X -q -At -v ON_ERROR_STOP=1 "${MG_PG_DSN/dbname=$MG_PG_DB/dbname=mg_upgrade}" \
 		-c "SELECT trace FROM mailguard.mail(p_account => 'acct_a_up', p_rcpts => 1)")
 	out=$(DBNAME=mg_upgrade mgdb apply 2>&1); rc=$?
-	expect "upgrade: 0003, 0004 and 0005 applied" "0|applied 0003_client_rows_deadline
+	expect "upgrade: 0003, 0004, 0005 and 0007 applied" "0|applied 0003_client_rows_deadline
 applied 0004_milter
 applied 0005_cheap_policy
-schema at version 5 (3 applied now)" "$rc|$out"
+applied 0007_log_rollup
+schema at version 7 (4 applied now)" "$rc|$out"
 	expect "upgrade: one mail() with p_deadline, SECURITY DEFINER, pinned search_path, owner, EXECUTE for clients only" \
 		"mailguard.mail(text,integer,text,integer,integer,text,integer,text,text,text,text,integer,text,text,text,text,text,text,uuid,text,timestamp with time zone)|t|{\"search_path=pg_catalog, pg_temp\"}|mailguard_owner|t|f" \
 		"$(adm_db mg_upgrade -c "SELECT p.oid::regprocedure, prosecdef, proconfig, proowner::regrole,
@@ -272,10 +275,16 @@ case_c() {
 	local stmts who expected out tbl col
 	acct acct_c msgs_hour=2 rcpts_hour=100
 	acct acct_c2 rcpts_hour=4
+	# a roll-up partition to try too (log_hourly_YYYY_MM)
+	adm -c "INSERT INTO mailguard.log (ts, trace, account, verdict) VALUES (now() - interval '2 hours', gen_random_uuid(), 'acct_c_rollup', 'accept')" \
+		>/dev/null
+	mgdb retention 0 >/dev/null   # its month's partition, even on the 1st of a month
+	adm -c "SELECT mailguard.log_rollup()" >/dev/null
+	expect "a roll-up partition exists" "t" "$(adm -c "SELECT count(*) > 0 FROM pg_inherits WHERE inhparent = 'mailguard.log_hourly'::regclass")"
 	stmts=""
-	for tbl in accounts:name counters:account settings:id clients:role log:account \
+	for tbl in accounts:name counters:account settings:id clients:role log:account log_hourly:account log_rollup_state:lag \
 			$(adm -c "SELECT c.relname || ':account' FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-				WHERE i.inhparent = 'mailguard.log'::regclass ORDER BY 1") \
+				WHERE i.inhparent IN ('mailguard.log'::regclass, 'mailguard.log_hourly'::regclass) ORDER BY 1") \
 			schema_version:name; do
 		col=${tbl#*:}; tbl=mailguard.${tbl%%:*}
 		stmts+="SELECT * FROM $tbl LIMIT 1
@@ -289,6 +298,8 @@ LOCK TABLE $tbl IN ACCESS EXCLUSIVE MODE
 	stmts+="SELECT nextval('mailguard.log_id_seq')
 SELECT mailguard.log_maintain(0)
 SELECT mailguard.log_maintain(12, 0)
+SELECT mailguard.log_rollup()
+SELECT mailguard.log_rollup(now() - interval '1 day')
 SELECT mailguard.valid_time_zone('UTC')
 SELECT mailguard.accounts_add_counters()
 CREATE TABLE mailguard.x (i int)
@@ -1135,9 +1146,65 @@ case_p() {
 }
 # }}}
 
+# {{{ q. the hourly roll-up: the owner's function, idempotent, months follow retention
+case_q() {
+	local out sum1 sum2 m14
+	# rows in past hours of today and 14 months ago (a month retention drops)
+	adm -c "INSERT INTO mailguard.log (ts, trace, account, script, verdict, reason, rcpts)
+		SELECT now() - g * interval '7 minutes', gen_random_uuid(), 'acct_q' || g % 3, '/q' || g % 2 || '.php',
+		       CASE WHEN g % 4 = 0 THEN 'refuse' ELSE 'accept' END, CASE WHEN g % 4 = 0 THEN 'over-quota:hour-messages' END, g % 5
+		  FROM generate_series(1, 60) g
+		UNION ALL
+		SELECT date_trunc('month', now()) - interval '14 months' + interval '2 days', gen_random_uuid(), 'acct_q_old', NULL, 'accept', NULL, 2"
+	mgdb retention 0 >/dev/null
+	m14=$(adm -c "SELECT to_char(date_trunc('month', now(), 'UTC') - interval '14 months', 'YYYY_MM')")
+	# as on the upgrade to version 7: nothing rolled up yet
+	adm -c "DELETE FROM mailguard.log_hourly" -c "UPDATE mailguard.log_rollup_state SET rolled_to = NULL"
+	out=$(adm -c "SELECT mailguard.log_rollup()")
+	expect "first call rolls up from the oldest row" "t" "$(grep -qE "^rolled up [0-9]+ hours \($(adm -c "SELECT to_char(date_trunc('month', now(), 'UTC') - interval '14 months' + interval '2 days', 'YYYY-MM-DD')") 00:00 to " <<<"$out" && echo t)"
+	expect "watermark: the last hour closed 5 minutes ago" "t" \
+		"$(adm -c "SELECT rolled_to = date_trunc('hour', now() - interval '5 minutes', 'UTC') FROM mailguard.log_rollup_state")"
+	expect "the roll-up sums the log's closed hours" \
+		"$(adm -c "SET TimeZone = 'UTC'" -c "SELECT format('%s %s %s %s %s %s %s', date_trunc('hour', ts), account, script, verdict, split_part(reason, ':', 1), count(*), sum(rcpts))
+			FROM mailguard.log WHERE ts < (SELECT rolled_to FROM mailguard.log_rollup_state)
+			GROUP BY date_trunc('hour', ts), account, script, verdict, split_part(reason, ':', 1)" | LC_ALL=C sort)" \
+		"$(adm -c "SET TimeZone = 'UTC'" -c "SELECT format('%s %s %s %s %s %s %s', hour, account, script, verdict, reason_class, mails, rcpts) FROM mailguard.log_hourly" | LC_ALL=C sort)"
+	sum1=$(adm -c "SELECT md5(string_agg(h::text, ';' ORDER BY h::text)), count(*) FROM mailguard.log_hourly h")
+	expect "second call: up to date, nothing added" "up to date|$sum1" \
+		"$(adm -c "SELECT left(mailguard.log_rollup(), 10)")|$(adm -c "SELECT md5(string_agg(h::text, ';' ORDER BY h::text)), count(*) FROM mailguard.log_hourly h")"
+	out=$(adm -c "SELECT mailguard.log_rollup(now() - interval '6 hours')")
+	expect "rolled again from 6 hours back: replaced, not added" "t|$sum1" \
+		"$(grep -qE '^rolled up [56] hours' <<<"$out" && echo t)|$(adm -c "SELECT md5(string_agg(h::text, ';' ORDER BY h::text)), count(*) FROM mailguard.log_hourly h")"
+	expect "a month's roll-up partition, owned by the owner, no client access" "mailguard_owner|f|f|f" \
+		"$(adm -c "SELECT relowner::regrole, has_table_privilege('mailguard_web', oid, 'SELECT'), has_table_privilege('public', oid, 'SELECT'),
+			has_table_privilege('mailguard_client', oid, 'SELECT') FROM pg_class WHERE relname = 'log_hourly_$m14'")"
+	expect "log_rollup: SECURITY DEFINER, pinned search_path and TimeZone, the owner's; no client, milter or PUBLIC may execute" \
+		"t|{\"search_path=pg_catalog, pg_temp\",TimeZone=UTC}|mailguard_owner|f|f|f|f" \
+		"$(adm -c "SELECT prosecdef, proconfig, proowner::regrole, has_function_privilege('mailguard_client', p.oid, 'EXECUTE'),
+			has_function_privilege('mailguard_web', p.oid, 'EXECUTE'), has_function_privilege('mailguard_milter', p.oid, 'EXECUTE'),
+			has_function_privilege('public', p.oid, 'EXECUTE') FROM pg_proc p WHERE p.oid = 'mailguard.log_rollup(timestamptz)'::regprocedure")"
+	expect_fail "the client role cannot call it" "permission denied for function log_rollup" web -c "SELECT mailguard.log_rollup()"
+	expect_fail "the client role cannot read the roll-up" "permission denied for table log_hourly" web -c "SELECT count(*) FROM mailguard.log_hourly"
+	expect_fail "the client role cannot move the watermark" "permission denied for table log_rollup_state" \
+		web -c "UPDATE mailguard.log_rollup_state SET rolled_to = NULL"
+	expect "a member of mailguard_owner may call it (the admin)" "up to date" \
+		"$(adm -c "CREATE ROLE mg_q_admin NOLOGIN IN ROLE mailguard_owner" -c "SET ROLE mg_q_admin" -c "SELECT left(mailguard.log_rollup(), 10)" -c "RESET ROLE" -c "DROP ROLE mg_q_admin")"
+	# A second session while one holds the state row: it does not wait.
+	out=$(adm -c "BEGIN" -c "SELECT 1 FROM mailguard.log_rollup_state FOR UPDATE" -c "SELECT pg_sleep(3)" -c "COMMIT" >/dev/null &
+		sleep 1; timeout 10 psql -X -q -At "$MG_PG_ADMIN_DSN" -c "SELECT mailguard.log_rollup()"; wait)
+	expect "concurrent call: busy at once" "busy: another session is rolling up" "$out"
+	# Retention drops the log month 14 months back; the next roll-up drops its roll-up month.
+	expect "retention 12 drops the old log month" "dropped log_$m14" "$(mgdb retention 12)"
+	expect "the next roll-up drops that roll-up month" "t|" \
+		"$(adm -c "SELECT mailguard.log_rollup() ~ 'dropped log_hourly_$m14\$'")|$(adm -c "SELECT to_regclass('mailguard.log_hourly_$m14')")"
+	expect "no roll-up row of it is left; the others stay" "0|t" \
+		"$(adm -c "SELECT count(*) FILTER (WHERE account = 'acct_q_old'), count(*) FILTER (WHERE account LIKE 'acct_q_') > 0 FROM mailguard.log_hourly")"
+}
+# }}}
+
 # {{{ run
 ALL=(a:migrations b:ownership c:client-privileges d:verdicts e:windows f:identity g:outcome h:notify i:concurrency j:retention
-	k:pg.sh l:lock-holder m:envelope n:deadline o:remove-client p:common-path)
+	k:pg.sh l:lock-holder m:envelope n:deadline o:remove-client p:common-path q:rollup)
 # Setup shared by the cases: a peer client role.
 mgdb add-client nobody --peer >/dev/null || echo "# add-client nobody failed" >&2
 if [ "$PEER_LOGIN" = yes ] && [ "$(peer -c 'SELECT session_user' 2>&1)" != nobody ]; then
