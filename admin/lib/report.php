@@ -38,7 +38,7 @@ function mg_report_data(MgDb $db, string $interval, string $tz, int $top): array
         date_trunc('hour', \$1::timestamptz), date_trunc('hour', now()), interval '1 hour') h", [$win['s']]), 'h');
     // One pass over the window for the totals, the verdict mix, the top
     // accounts, scripts and entry points (grouping sets; g tells which).
-    [$from, $params] = mg_window_from($win, 3);
+    [$from, $params] = mg_window_from($win, 3, ['account', 'script', 'entry', 'verdict', 'reason_class', 'mails', 'rcpts', 'last']);
     $rows = $db->query("SELECT g, account, script, entry, vc AS verdict, mails, accepted, refused, recipients, last, groups
         FROM (SELECT *, row_number() OVER (PARTITION BY g ORDER BY mails DESC, CASE WHEN g = 14 THEN 0 ELSE refused END DESC,
                                                 account, script, entry, vc) AS n,
@@ -59,7 +59,8 @@ function mg_report_data(MgDb $db, string $interval, string $tz, int $top): array
     // Per hour: the charted (top) accounts only. Zones whose offset is
     // not whole hours cut hours the UTC roll-up does not have: the log.
     $whole = !array_filter($hours, fn($h) => substr($h, -2) !== '00');
-    [$from, $params] = mg_window_from($whole ? $win : ['rollup' => false, 'e' => $win['c']] + $win, 3);
+    [$from, $params] = mg_window_from($whole ? $win : ['rollup' => false, 'e' => $win['c']] + $win, 3,
+        ['hour', 'account', 'verdict', 'mails']);
     $names = array_values(array_filter(array_column($accounts, 'account'), 'is_string'));
     $per_hour = $db->query("SELECT account, to_char(hour, $hour) AS h,
             coalesce(sum(mails) FILTER (WHERE verdict = 'accept'), 0)::bigint AS accepted,

@@ -168,22 +168,26 @@ function mg_window(MgDb $db, string $interval, bool $hourly = true): array
     return ['s' => $r['s'], 'c' => $r['c'], 'e' => $r['e'], 'rollup' => $rollup];
 }
 
+/** The columns of mg_window_from()'s rows: name => the expression on a log row. */
+const MG_WINDOW_COLS = ['hour' => "date_trunc('hour', ts)", 'account' => 'account', 'script' => 'script',
+    'entry' => 'entry', 'vhost' => 'vhost', 'verdict' => 'verdict', 'reason_class' => "split_part(reason, ':', 1)",
+    'mails' => '1', 'rcpts' => 'rcpts', 'last' => 'ts'];
+
 /**
- * The rows of the window as a FROM item "w" (hour, account, script, entry,
- * vhost, verdict, reason_class, mails, rcpts, last): roll-up rows for its
- * whole hours, one row per log row (mails 1) for the rest. $p: the number
- * of its first parameter; returns [SQL, parameters].
+ * The rows of the window as a FROM item "w" with the columns $cols (of
+ * MG_WINDOW_COLS): roll-up rows for its whole hours, one row per log row
+ * (mails 1) for the rest. $p: the number of its first parameter; returns
+ * [SQL, parameters].
  */
-function mg_window_from(array $win, int $p): array
+function mg_window_from(array $win, int $p, array $cols): array
 {
     [$s, $c, $e] = ['$' . $p, '$' . ($p + 1), '$' . ($p + 2)];
-    $log = "SELECT date_trunc('hour', ts) AS hour, account, script, entry, vhost, verdict,
-            split_part(reason, ':', 1) AS reason_class, 1 AS mails, rcpts, ts AS last FROM mailguard.log";
+    $exprs = implode(', ', array_map(fn($k) => MG_WINDOW_COLS[$k] . " AS $k", $cols));
+    $log = "SELECT $exprs FROM mailguard.log";
     $sql = "$log WHERE ts >= $s::timestamptz AND ts < $c::timestamptz
         UNION ALL $log WHERE ts >= $e::timestamptz";
     if ($win['rollup']) {
-        $sql = "SELECT hour, account, script, entry, vhost, verdict, reason_class, mails, rcpts, last
-            FROM mailguard.log_hourly WHERE hour >= $c::timestamptz AND hour < $e::timestamptz
+        $sql = 'SELECT ' . implode(', ', $cols) . " FROM mailguard.log_hourly WHERE hour >= $c::timestamptz AND hour < $e::timestamptz
             UNION ALL $sql";
     }
     return ["($sql) w", [$win['s'], $win['c'], $win['e']]];
@@ -198,7 +202,7 @@ const MG_WINDOW_SUMS = "coalesce(sum(mails), 0)::bigint AS mails,
 function mg_top_rows(MgDb $db, string $kind, array $win, int $limit): array
 {
     $keys = implode(', ', MG_TOP_KEYS[$kind]);
-    [$from, $params] = mg_window_from($win, 2);
+    [$from, $params] = mg_window_from($win, 2, array_merge(MG_TOP_KEYS[$kind], ['verdict', 'mails', 'rcpts', 'last']));
     return $db->query("SELECT $keys, " . MG_WINDOW_SUMS . ", max(last) AS last
           FROM $from
          GROUP BY $keys ORDER BY mails DESC, refused DESC, $keys LIMIT \$1", array_merge([$limit], $params));
