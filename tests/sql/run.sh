@@ -135,38 +135,37 @@ avoid_edge() {
 # {{{ a. migrations
 case_a() {
 	local out rc
+	# The migrations shipped, from the directory: NAMES "0001_quota ...",
+	# LATEST the highest version, VERS "1 2 3 ...", ROWS "1|quota" lines.
+	local names latest vers rows applied_all applied_up
+	names=$(cd "$ROOT/sql/migrations" && ls [0-9][0-9][0-9][0-9]_*.sql | sed 's/\.sql$//')
+	latest=$(tail -n 1 <<<"$names" | sed 's/^0*\([0-9][0-9]*\)_.*/\1/')
+	vers=$(sed 's/^0*\([0-9][0-9]*\)_.*/\1/' <<<"$names" | tr '\n' ' ' | sed 's/ $//')
+	rows=$(sed -E 's/^0*([0-9]+)_(.*)/\1|\2/' <<<"$names")
+	applied_all=$(sed 's/^/applied /' <<<"$names")
+	applied_up=$(sed -n '3,$s/^/applied /p' <<<"$names")
 	out=$(mgdb apply 2>"$WORK/a.err"); rc=$?
 	expect "second apply exits 0" 0 "$rc"
-	expect "second apply applies nothing" "schema at version 7 (0 applied now)" "$out"
+	expect "second apply applies nothing" "schema at version $latest (0 applied now)" "$out"
 	expect "second apply: nothing on stderr" "" "$(cat "$WORK/a.err")"
 	out=$(mgdb status 2>&1); rc=$?
-	expect "status: exit 0, version 7, no pending" "0|applied: 1 2 3 4 5 7|0" \
+	expect "status: exit 0, version $latest, no pending" "0|applied: $vers|0" \
 		"$rc|$(head -n 1 <<<"$out" | sed 's/ *$//')|$(grep -c pending <<<"$out")"
-	expect "schema_version has a row per migration" "1|quota
-2|envelope_sender
-3|client_rows_deadline
-4|milter
-5|cheap_policy
-7|log_rollup" "$(adm -c 'SELECT version, name FROM mailguard.schema_version ORDER BY 1')"
+	expect "schema_version has a row per migration" "$rows" "$(adm -c 'SELECT version, name FROM mailguard.schema_version ORDER BY 1')"
 
 	# A fresh database: not installed, then every migration, then none.
 	adm -c "CREATE DATABASE mg_fresh"
 	out=$(DBNAME=mg_fresh mgdb status 2>&1); rc=$?
 	expect "status before install" "1|not installed" "$rc|$out"
 	out=$(DBNAME=mg_fresh mgdb apply 2>&1); rc=$?
-	expect "first apply on a fresh database" "0|applied 0001_quota
-applied 0002_envelope_sender
-applied 0003_client_rows_deadline
-applied 0004_milter
-applied 0005_cheap_policy
-applied 0007_log_rollup
-schema at version 7 (6 applied now)" "$rc|$out"
+	expect "first apply on a fresh database" "0|$applied_all
+schema at version $latest ($latest applied now)" "$rc|$out"
 	out=$(DBNAME=mg_fresh mgdb apply 2>/dev/null); rc=$?
-	expect "second apply on a fresh database" "0|schema at version 7 (0 applied now)" "$rc|$out"
+	expect "second apply on a fresh database" "0|schema at version $latest (0 applied now)" "$rc|$out"
 	out=$(DBNAME=mg_fresh mgdb status 2>&1); rc=$?
-	expect "status on the fresh database" "0|applied: 1 2 3 4 5 7|0" \
+	expect "status on the fresh database" "0|applied: $vers|0" \
 		"$rc|$(head -n 1 <<<"$out" | sed 's/ *$//')|$(grep -c pending <<<"$out")"
-	expect "fresh: schema_version" "6" "$(adm_db mg_fresh -c 'SELECT count(*) FROM mailguard.schema_version')"
+	expect "fresh: schema_version" "$latest" "$(adm_db mg_fresh -c 'SELECT count(*) FROM mailguard.schema_version')"
 	expect "fresh: this month and 3 ahead" "5" \
 		"$(adm_db mg_fresh -c "SELECT count(*) FROM pg_inherits WHERE inhparent = 'mailguard.log'::regclass")"
 	adm -c "DROP DATABASE mg_fresh"
@@ -185,11 +184,8 @@ schema at version 7 (6 applied now)" "$rc|$out"
 	t=$(psql -X -q -At -v ON_ERROR_STOP=1 "${MG_PG_DSN/dbname=$MG_PG_DB/dbname=mg_upgrade}" \
 		-c "SELECT trace FROM mailguard.mail(p_account => 'acct_a_up', p_rcpts => 1)")
 	out=$(DBNAME=mg_upgrade mgdb apply 2>&1); rc=$?
-	expect "upgrade: 0003, 0004, 0005 and 0007 applied" "0|applied 0003_client_rows_deadline
-applied 0004_milter
-applied 0005_cheap_policy
-applied 0007_log_rollup
-schema at version 7 (4 applied now)" "$rc|$out"
+	expect "upgrade: 0003 and every later migration applied" "0|$applied_up
+schema at version $latest ($((latest - 2)) applied now)" "$rc|$out"
 	expect "upgrade: one mail() with p_deadline, SECURITY DEFINER, pinned search_path, owner, EXECUTE for clients only" \
 		"mailguard.mail(text,integer,text,integer,integer,text,integer,text,text,text,text,integer,text,text,text,text,text,text,uuid,text,timestamp with time zone)|t|{\"search_path=pg_catalog, pg_temp\"}|mailguard_owner|t|f" \
 		"$(adm_db mg_upgrade -c "SELECT p.oid::regprocedure, prosecdef, proconfig, proowner::regrole,
@@ -979,6 +975,18 @@ case_l() {
 	expect "the next call counts, and leaves the session's lock_timeout as it was" "accept|0" \
 		"$(web -c "SELECT m.verdict, current_setting('lock_timeout') FROM mailguard.mail(p_account => 'acct_l', p_rcpts => 1) m" 2>&1 | tail -n 1)"
 	expect "the holder's mail and the last one counted" "2" "$(adm -c "SELECT hour_msgs FROM mailguard.counters WHERE account = 'acct_l'")"
+
+	# A deadline so far ahead that half of it is more milliseconds than
+	# lock_timeout accepts, and no statement_timeout: the call waits for
+	# the holder and counts (schema 5 failed: invalid value for parameter
+	# "lock_timeout").
+	web -c "BEGIN" -c "SELECT verdict FROM mailguard.mail(p_account => 'acct_l', p_rcpts => 1)" -c "SELECT pg_sleep(2)" -c "COMMIT" >/dev/null &
+	holder=$!
+	sleep 1
+	out=$(web -c "SELECT m.verdict, m.reason FROM mailguard.mail(p_account => 'acct_l', p_rcpts => 1, p_deadline => now() + interval '60 days') m" 2>&1)
+	wait $holder
+	expect "far deadline, row held: waits, then counts" "accept|" "$out"
+	expect "both counted" "4" "$(adm -c "SELECT hour_msgs FROM mailguard.counters WHERE account = 'acct_l'")"
 }
 # }}}
 
@@ -1143,6 +1151,41 @@ case_p() {
 				NULL, NULL, NULL, NULL, NULL, 'milter', NULL, NULL, NULL, NULL, NULL); EXCEPTION WHEN invalid_transaction_state THEN RAISE NOTICE 'refused'; END \$\$" \
 			-c "ROLLBACK" 2>&1 | grep -c 'NOTICE:  refused' | sed 's/^1$/t/')"
 	expect "nothing counted by the refused calls" "10" "$(adm -c "SELECT hour_msgs FROM mailguard.counters WHERE account = 'acct_p'")"
+
+	# Schema 6: an accepted mail is one SQL statement inside the function
+	# (look up, count, log), besides the client lookup in mail(): with
+	# auto_explain logging every executor run, nested ones included, the
+	# call shows 3 (the caller's SELECT, clients, the counting statement).
+	# Version 5 ran 5 (accounts, the UPDATE and the INSERT separately). A
+	# refusal still takes the longer road.
+	acct acct_p2 msgs_hour=1
+	nstmt() {
+		adm -c "LOAD 'auto_explain'" -c "SET auto_explain.log_min_duration = 0" \
+			-c "SET auto_explain.log_nested_statements = on" -c "SET client_min_messages = log" \
+			-c "SET SESSION AUTHORIZATION mailguard_web" \
+			-c "SELECT verdict FROM mailguard.mail(p_account => 'acct_p2', p_rcpts => 1, p_deadline => clock_timestamp() + interval '5 s')" 2>&1 |
+			grep -c 'Query Text:'
+	}
+	expect "accepted mail: 3 statements (caller, clients, one counting statement)" "3" "$(nstmt)"
+	expect "refused mail: more (the version-5 path)" "t" "$(n=$(nstmt); [ "$n" -gt 3 ] && echo t || echo "$n")"
+	expect "and it was refused, the accepted one counted once" "1|refuse" \
+		"$(adm -c "SELECT hour_msgs FROM mailguard.counters WHERE account = 'acct_p2'")|$(adm -c "SELECT verdict FROM mailguard.log WHERE account = 'acct_p2' ORDER BY ts DESC, id DESC LIMIT 1")"
+
+	# Trace ids are time-ordered (UUID version 7 layout): the first 48 bits
+	# are the Unix time in ms of the call, the version nibble is 7, the
+	# variant is RFC 4122's, and a later mail's trace sorts after.
+	local t1 t2 ms0 ms1
+	ms0=$(adm -c "SELECT floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint")
+	t1=$(web -c "SELECT trace FROM mailguard.mail(p_account => 'acct_p', p_rcpts => 0)")
+	t2=$(web -c "SELECT trace FROM mailguard.mail(p_account => 'acct_p', p_rcpts => 0)")
+	ms1=$(adm -c "SELECT floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint")
+	expect "trace: version 7, RFC 4122 variant" "t|t" \
+		"$(adm -c "SELECT substr('$t1', 15, 1) = '7', substr('$t1', 20, 1) IN ('8', '9', 'a', 'b')")"
+	expect "trace: its time is the call's" "t" \
+		"$(adm -c "SELECT ('x' || lpad(replace(substr('$t1', 1, 13), '-', ''), 16, '0'))::bit(64)::bigint BETWEEN $ms0 AND $ms1")"
+	expect "trace: a later mail's sorts after" "t" "$(adm -c "SELECT '$t1'::uuid < '$t2'::uuid")"
+	expect "trace: 100 calls, 100 distinct" "100" \
+		"$(adm -c "SELECT count(DISTINCT mailguard.new_trace()) FROM generate_series(1, 100)")"
 }
 # }}}
 
