@@ -186,7 +186,10 @@ function mg_window_from(array $win, int $p, array $cols): array
     $log = "SELECT $exprs FROM mailguard.log";
     $sql = "$log WHERE ts >= $s::timestamptz AND ts < $c::timestamptz
         UNION ALL $log WHERE ts >= $e::timestamptz";
-    if ($win['rollup']) {
+    // No whole hour to take from it (no watermark yet, or it is before the
+    // window): the roll-up is not touched, so a first roll-up that holds
+    // its new partitions' locks for minutes does not hold up the reader.
+    if ($win['rollup'] && $win['e'] !== $win['c']) {
         $sql = 'SELECT ' . implode(', ', $cols) . " FROM mailguard.log_hourly WHERE hour >= $c::timestamptz AND hour < $e::timestamptz
             UNION ALL $sql";
     }
