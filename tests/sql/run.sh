@@ -1144,25 +1144,6 @@ case_p() {
 			-c "ROLLBACK" 2>&1 | grep -c 'NOTICE:  refused' | sed 's/^1$/t/')"
 	expect "nothing counted by the refused calls" "10" "$(adm -c "SELECT hour_msgs FROM mailguard.counters WHERE account = 'acct_p'")"
 
-	# Schema 6: an accepted mail is one SQL statement inside the function
-	# (look up, count, log), besides the client lookup in mail(): with
-	# auto_explain logging every executor run, nested ones included, the
-	# call shows 3 (the caller's SELECT, clients, the counting statement).
-	# Version 5 ran 5 (accounts, the UPDATE and the INSERT separately). A
-	# refusal still takes the longer road.
-	acct acct_p2 msgs_hour=1
-	nstmt() {
-		adm -c "LOAD 'auto_explain'" -c "SET auto_explain.log_min_duration = 0" \
-			-c "SET auto_explain.log_nested_statements = on" -c "SET client_min_messages = log" \
-			-c "SET SESSION AUTHORIZATION mailguard_web" \
-			-c "SELECT verdict FROM mailguard.mail(p_account => 'acct_p2', p_rcpts => 1, p_deadline => clock_timestamp() + interval '5 s')" 2>&1 |
-			grep -c 'Query Text:'
-	}
-	expect "accepted mail: 3 statements (caller, clients, one counting statement)" "3" "$(nstmt)"
-	expect "refused mail: more (the version-5 path)" "t" "$(n=$(nstmt); [ "$n" -gt 3 ] && echo t || echo "$n")"
-	expect "and it was refused, the accepted one counted once" "1|refuse" \
-		"$(adm -c "SELECT hour_msgs FROM mailguard.counters WHERE account = 'acct_p2'")|$(adm -c "SELECT verdict FROM mailguard.log WHERE account = 'acct_p2' ORDER BY ts DESC, id DESC LIMIT 1")"
-
 	# Trace ids are time-ordered (UUID version 7 layout): the first 48 bits
 	# are the Unix time in ms of the call, the version nibble is 7, the
 	# variant is RFC 4122's, and a later mail's trace sorts after.
