@@ -92,72 +92,12 @@ static void mgm_db_drop(PGconn **slot)
 	mgm_db_trip();
 }
 
-static int mgm_db_connect(PGconn **slot, uint64_t deadline, mgm_answer *a)
-{
-	char options[96];
-	const char *kw[] = { "dbname", "options", "application_name", "client_encoding", "connect_timeout", NULL };
-	const char *val[6];
-	PGconn *conn;
-
-	/* The deadline also bounds the statement on the server. Later keywords
-	 * override what the DSN says. connect_timeout: ours, not libpq's. */
-	snprintf(options, sizeof(options), "-c statement_timeout=%d%s", mgm_db.deadline_ms,
-		mgm_db.sync_commit ? "" : " -c synchronous_commit=off");
-	val[0] = mgm_db.dsn;
-	val[1] = options;
-	val[2] = "mailguard-milter";
-	val[3] = "UTF8";
-	val[4] = "0";
-	val[5] = NULL;
-	conn = PQconnectStartParams(kw, val, 1);
-	if (conn == NULL) {
-		mgm_db_fail(a, "connect", "out of memory");
-		return -1;
-	}
-	for (;;) {
-		PostgresPollingStatusType st;
-		int w;
-
-		if (PQstatus(conn) == CONNECTION_BAD) {
-			mgm_db_fail(a, "connect", PQerrorMessage(conn));
-			PQfinish(conn);
-			return -1;
-		}
-		st = PQconnectPoll(conn);
-		if (st == PGRES_POLLING_OK) {
-			break;
-		}
-		if (st == PGRES_POLLING_FAILED) {
-			mgm_db_fail(a, "connect", PQerrorMessage(conn));
-			PQfinish(conn);
-			return -1;
-		}
-		w = mg_fd_wait(PQsocket(conn), st == PGRES_POLLING_WRITING, deadline);
-		if (w <= 0) {
-			mgm_db_fail(a, w == 0 ? "connect-timeout" : "connect", w == 0 ? "no answer within deadline_ms" : strerror(errno));
-			PQfinish(conn);
-			return -1;
-		}
-	}
-	if (PQsetnonblocking(conn, 1) != 0) {
-		mgm_db_fail(a, "connect", PQerrorMessage(conn));
-		PQfinish(conn);
-		return -1;
-	}
-	*slot = conn;
-	return 0;
-}
-
-/* The query's result, or NULL (a->error set) on timeout or a broken
- * connection. */
-static PGresult *mgm_db_query(PGconn *conn, const char *const values[11], uint64_t deadline, mgm_answer *a)
+/* The result of what was just sent, or NULL (a->error set) on timeout or
+ * a broken connection. */
+static PGresult *mgm_db_result(PGconn *conn, uint64_t deadline, mgm_answer *a)
 {
 	PGresult *first = NULL, *res;
 
-	if (!PQsendQueryParams(conn, mgm_db_sql, 11, NULL, values, NULL, NULL, 0)) {
-		mgm_db_fail(a, "send", PQerrorMessage(conn));
-		return NULL;
-	}
 	for (;;) {
 		int f = PQflush(conn);
 
@@ -203,6 +143,62 @@ fail:
 	return NULL;
 }
 
+static int mgm_db_connect(PGconn **slot, uint64_t deadline, mgm_answer *a)
+{
+	char options[96];
+	const char *kw[] = { "dbname", "options", "application_name", "client_encoding", "connect_timeout", NULL };
+	const char *val[6];
+	PGconn *conn;
+
+	/* The deadline also bounds the statement on the server. Later keywords
+	 * override what the DSN says. connect_timeout: ours, not libpq's. */
+	snprintf(options, sizeof(options), "-c statement_timeout=%d -c synchronous_commit=%s", mgm_db.deadline_ms,
+		mgm_db.sync_commit ? "on" : "off");
+	val[0] = mgm_db.dsn;
+	val[1] = options;
+	val[2] = "mailguard-milter";
+	val[3] = "UTF8";
+	val[4] = "0";
+	val[5] = NULL;
+	conn = PQconnectStartParams(kw, val, 1);
+	if (conn == NULL) {
+		mgm_db_fail(a, "connect", "out of memory");
+		return -1;
+	}
+	for (;;) {
+		PostgresPollingStatusType st;
+		int w;
+
+		if (PQstatus(conn) == CONNECTION_BAD) {
+			mgm_db_fail(a, "connect", PQerrorMessage(conn));
+			PQfinish(conn);
+			return -1;
+		}
+		st = PQconnectPoll(conn);
+		if (st == PGRES_POLLING_OK) {
+			break;
+		}
+		if (st == PGRES_POLLING_FAILED) {
+			mgm_db_fail(a, "connect", PQerrorMessage(conn));
+			PQfinish(conn);
+			return -1;
+		}
+		w = mg_fd_wait(PQsocket(conn), st == PGRES_POLLING_WRITING, deadline);
+		if (w <= 0) {
+			mgm_db_fail(a, w == 0 ? "connect-timeout" : "connect", w == 0 ? "no answer within deadline_ms" : strerror(errno));
+			PQfinish(conn);
+			return -1;
+		}
+	}
+	if (PQsetnonblocking(conn, 1) != 0) {
+		mgm_db_fail(a, "connect", PQerrorMessage(conn));
+		PQfinish(conn);
+		return -1;
+	}
+	*slot = conn;
+	return 0;
+}
+
 static void mgm_db_copy(char *dst, size_t size, PGresult *res, int col)
 {
 	const char *v = PQgetisnull(res, 0, col) ? "" : PQgetvalue(res, 0, col);
@@ -221,7 +217,8 @@ static void mgm_db_wall_deadline(char *buf, size_t size)
 
 void mgm_db_ask(const mgm_question *q, mgm_answer *a)
 {
-	uint64_t deadline = mg_clock_ms() + (uint64_t) mgm_db.deadline_ms;
+	uint64_t t0 = mg_clock_us(), t1, t2;
+	uint64_t deadline = t0 / 1000 + (uint64_t) mgm_db.deadline_ms;
 	char uid[24], rcpts[24], wall[80];
 	const char *values[11];
 	struct timespec abs;
@@ -265,15 +262,23 @@ void mgm_db_ask(const mgm_question *q, mgm_answer *a)
 	mgm_db.busy[n] = 1;
 	mgm_db.retry_at = 0;
 	pthread_mutex_unlock(&mgm_db.lock);
+	t1 = mg_clock_us();
+	a->wait_us = (long) (t1 - t0);
 	slot = &mgm_db.conns[n];
 	/* A connection the server ended while idle shows as bad only once read. */
 	if (*slot != NULL && (!PQconsumeInput(*slot) || PQstatus(*slot) != CONNECTION_OK)) {
 		PQfinish(*slot);
 		*slot = NULL;
 	}
-	if (*slot == NULL && mgm_db_connect(slot, deadline, a) != 0) {
-		mgm_db_trip();
-		goto out;
+	if (*slot == NULL) {
+		rc = mgm_db_connect(slot, deadline, a);
+		t2 = mg_clock_us();
+		a->connect_us = (long) (t2 - t1);
+		t1 = t2;
+		if (rc != 0) {
+			mgm_db_trip();
+			goto out;
+		}
 	}
 	snprintf(uid, sizeof(uid), "%ld", q->uid);
 	snprintf(rcpts, sizeof(rcpts), "%lu", q->rcpts > 2147483647UL ? 2147483647UL : q->rcpts);
@@ -289,7 +294,15 @@ void mgm_db_ask(const mgm_question *q, mgm_answer *a)
 	values[8] = q->facts->bcc[0] != '\0' ? q->facts->bcc : NULL;
 	values[9] = q->facts->subject[0] != '\0' ? q->facts->subject : NULL;
 	values[10] = wall;
-	res = mgm_db_query(*slot, values, deadline, a);
+	/* An unnamed statement, parsed per message: a named one would not
+	 * survive PgBouncer's transaction pooling (operations.md, "Web farms"). */
+	if (!PQsendQueryParams(*slot, mgm_db_sql, 11, NULL, values, NULL, NULL, 0)) {
+		mgm_db_fail(a, "send", PQerrorMessage(*slot));
+		res = NULL;
+	} else {
+		res = mgm_db_result(*slot, deadline, a);
+	}
+	a->query_us = (long) (mg_clock_us() - t1);
 	if (res == NULL) {
 		mgm_db_drop(slot);
 		goto out;
