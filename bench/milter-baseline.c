@@ -1,12 +1,3 @@
-/*
-  +----------------------------------------------------------------------+
-  | mailguard: per-account mail accounting for shared PHP hosting        |
-  +----------------------------------------------------------------------+
-  | This source file is subject to the MIT license that is bundled with  |
-  | this package in the file LICENSE.                                    |
-  +----------------------------------------------------------------------+
-*/
-
 /* The floor of bench/milter.sh: the least a milter can be. libmilter,
  * only an end-of-message callback (libmilter then tells the MTA to skip
  * every other stage), which accepts the message and adds one header; no
