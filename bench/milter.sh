@@ -33,6 +33,7 @@
 # Exit status non-zero only when something failed to run.
 #
 # Variables: BENCH_N (300 timed messages per variant), BENCH_ROUNDS (6),
+# BENCH_CONNS (10 short sessions per variant per round: connect .. 220),
 # BENCH_WARMUP (5 untimed messages per connection), BENCH_SM_N (100
 # messages per sendmail run, 0 skips (b)), BENCH_SM_ROUNDS (2),
 # BENCH_SYNC_COMMIT (unset: the milter's default; on or off: the milter's
@@ -49,6 +50,7 @@ MILTER=${MG_MILTER:-$ROOT/milter/mailguard-milter}
 N=${BENCH_N:-300}
 ROUNDS=${BENCH_ROUNDS:-6}
 WARMUP=${BENCH_WARMUP:-5}
+CONNS=${BENCH_CONNS:-10}
 SM_N=${BENCH_SM_N:-100}
 SM_ROUNDS=${BENCH_SM_ROUNDS:-2}
 TARGET_US=${BENCH_TARGET_US:-1000}
@@ -171,11 +173,12 @@ ms() { awk -v u="$1" 'BEGIN{printf "%.3f", u/1000}'; }
 # smtp-VARIANT-ROUND.out ("US T0 .. T5 QID" per message, "wall US").
 smtp_run() { # round
 	local i=0 v
-	runuser -u "$USER_A" -- "$PHP" -n "$RUN/smtp-client.php" "$PORT_P,$PORT_B,$PORT_M" "$PER" "$WARMUP" "r$1" \
+	runuser -u "$USER_A" -- "$PHP" -n "$RUN/smtp-client.php" "$PORT_P,$PORT_B,$PORT_M" "$PER" "$WARMUP" "r$1" "$CONNS" \
 		>"$RUN/smtp-all-$1.out" 2>"$RUN/smtp-all-$1.err" || die "smtp client (round $1) failed" "$RUN/smtp-all-$1.err"
 	for v in $VARIANTS; do
 		awk -v i="$i" '$1 == "wall" && $2 == i {print "wall", $3; next} $1 == i {$1 = ""; sub(/^ /, ""); print}' \
 			"$RUN/smtp-all-$1.out" >"$RUN/smtp-$v-$1.out"
+		awk -v i="$i" '$1 == "conn" && $2 == i {print $3}' "$RUN/smtp-all-$1.out" >"$RUN/conn-$v-$1.out"
 		i=$((i + 1))
 	done
 	pf_wait_idle 60 2>>"$RUN/wait.log" || die "the queue did not drain" "$RUN/wait.log"
@@ -327,6 +330,9 @@ for r in $(seq "$ROUNDS"); do
 	paste -d ' ' <(lat_of "$RUN/smtp-plain-$r.out") <(lat_of "$RUN/smtp-baseline-$r.out") <(lat_of "$RUN/smtp-mailguard-$r.out")
 done | awk '{print $9 - $1, $17 - $1, $17 - $9}' >"$RUN/paired"
 echo "paired (message i of each variant at the same moment), median of the differences: baseline - plain $(ms "$(awk '{print $1}' "$RUN/paired" | pct 50)") ms, mailguard - plain $(ms "$(awk '{print $2}' "$RUN/paired" | pct 50)") ms, mailguard - baseline $(ms "$(awk '{print $3}' "$RUN/paired" | pct 50)") ms"
+printf 'connect .. 220 greeting (%s sessions per variant; Postfix asks its milters first), p50 / p99 ms:' "$((CONNS * ROUNDS))"
+for v in $VARIANTS; do printf ' %s %s / %s' "$v" "$(ms "$(pct 50 "$RUN"/conn-$v-[0-9]*.out)")" "$(ms "$(pct 99 "$RUN"/conn-$v-[0-9]*.out)")"; done
+echo
 echo "per round (p50 ms: plain / baseline / mailguard; added: baseline / mailguard):"
 : >"$RUN/added"; : >"$RUN/badded"
 for r in $(seq "$ROUNDS"); do

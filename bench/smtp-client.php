@@ -12,13 +12,16 @@
  * in microseconds: the milters' clock) when MAIL was sent, its 250,
  * RCPT's 250, DATA's 354, the final dot sent and its 250, then the queue
  * ID from that 250; last a line "wall INDEX US" per variant (its timed
- * messages' own time, for messages/s).
+ * messages' own time, for messages/s). Before the messages, CONNS short
+ * sessions per variant, interleaved the same way: "conn INDEX US", the
+ * microseconds from connect() to the 220 greeting (Postfix asks its
+ * milters at connect, before it greets).
  *
- *   php -n smtp-client.php PORT[,PORT...] N WARMUP TAG
+ *   php -n smtp-client.php PORT[,PORT...] N WARMUP TAG [CONNS]
  */
-[$self, $ports, $n, $warm, $tag] = $argv + [null, null, 100, 5, 'x'];
-if ($ports === null) { fwrite(STDERR, "usage: smtp-client.php PORT[,PORT...] N WARMUP TAG\n"); exit(2); }
-$n = (int) $n; $warm = (int) $warm;
+[$self, $ports, $n, $warm, $tag, $nconn] = $argv + [null, null, 100, 5, 'x', 0];
+if ($ports === null) { fwrite(STDERR, "usage: smtp-client.php PORT[,PORT...] N WARMUP TAG [CONNS]\n"); exit(2); }
+$n = (int) $n; $warm = (int) $warm; $nconn = (int) $nconn;
 function reply($s, string $want): string {
 	while (($l = fgets($s)) !== false) {
 		if (strlen($l) >= 4 && $l[3] === '-') continue;
@@ -28,8 +31,24 @@ function reply($s, string $want): string {
 	fwrite(STDERR, "connection closed\n"); exit(1);
 }
 function cmd($s, string $c, string $want): int { fwrite($s, "$c\r\n"); reply($s, $want); return intdiv(hrtime(true), 1000); }
+$portlist = explode(',', $ports);
+$k = count($portlist);
+for ($i = 0; $i < $nconn; $i++) {
+	for ($j = 0; $j < $k; $j++) {
+		$v = ($i + $j) % $k;
+		$t = hrtime(true);
+		$s = stream_socket_client("tcp://127.0.0.1:{$portlist[$v]}", $errno, $errstr, 10);
+		if (!$s) { fwrite(STDERR, "connect {$portlist[$v]}: $errstr\n"); exit(1); }
+		stream_set_timeout($s, 30);
+		reply($s, '220');
+		$dt = hrtime(true) - $t;
+		cmd($s, 'QUIT', '221');
+		fclose($s);
+		echo "conn $v ", intdiv($dt, 1000), "\n";
+	}
+}
 $conns = [];
-foreach (explode(',', $ports) as $port) {
+foreach ($portlist as $port) {
 	$s = stream_socket_client("tcp://127.0.0.1:$port", $errno, $errstr, 10);
 	if (!$s) { fwrite(STDERR, "connect $port: $errstr\n"); exit(1); }
 	stream_set_timeout($s, 30);
@@ -37,7 +56,6 @@ foreach (explode(',', $ports) as $port) {
 	cmd($s, 'EHLO bench.localdomain', '250');
 	$conns[] = $s;
 }
-$k = count($conns);
 $body = str_repeat("The quick brown fox jumps over the lazy dog. 0123456789\r\n", 18); // ~1 KB
 $wall = array_fill(0, $k, 0);
 for ($i = 0; $i < $warm + $n; $i++) {

@@ -190,6 +190,7 @@ static sfsistat mgm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	const char *daddr, *dport, *why = NULL;
 	unsigned port = 0;
 	uid_t uid;
+	int rc;
 
 	(void) hostname;
 	if (c == NULL) {
@@ -231,7 +232,8 @@ static sfsistat mgm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 		(void) mgm_endpoint_parse(daddr, dport != NULL ? (unsigned) strtoul(dport, NULL, 10) : 0, &server);
 	}
 	c->t_uid = mg_clock_us();
-	if (client.family != 0 && mgm_socket_uid("/proc/net/tcp", "/proc/net/tcp6", &client, &server, &uid, &why) == 0) {
+	if (client.family != 0 && ((rc = mgm_socket_uid_diag(&client, &server, &uid, &why)) == 0
+			|| (rc == -2 && mgm_socket_uid("/proc/net/tcp", "/proc/net/tcp6", &client, &server, &uid, &why) == 0))) {
 		c->uid = (long) uid;
 		c->uid_us = (long) (mg_clock_us() - c->t_uid);
 		/* A client outside the customer ranges (root, daemons): its whole
