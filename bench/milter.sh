@@ -380,7 +380,7 @@ eom.edits|    the header edits sent to Postfix
 eom.other|    the rest of the callback
 reply>250|  the callback's reply .. the client has the 250
 PHASES
-echo "the SMTP path's uid lookup (/proc/net/tcp) is at connect, once per connection: p50 $(grep -o 'timing=[^ ]*' "$RUN/milter.log" | grep -o 'uid:[0-9]*' | cut -d: -f2 | pct 50) us"
+echo "the SMTP path's uid lookup (sock_diag, or /proc/net/tcp) is at connect, once per connection: p50 $(grep -o 'timing=[^ ]*' "$RUN/milter.log" | grep -o 'uid:[0-9]*' | cut -d: -f2 | pct 50) us"
 echo "PostgreSQL's own time in mailguard.milter_mail() (track_functions, all $FN_CALLS calls): mean ${FN_US:-?} us"
 if [ "$SM_N" -gt 0 ]; then
 	echo
