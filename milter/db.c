@@ -92,57 +92,6 @@ static void mgm_db_drop(PGconn **slot)
 	mgm_db_trip();
 }
 
-/* The result of what was just sent, or NULL (a->error set) on timeout or
- * a broken connection. */
-static PGresult *mgm_db_result(PGconn *conn, uint64_t deadline, mgm_answer *a)
-{
-	PGresult *first = NULL, *res;
-
-	for (;;) {
-		int f = PQflush(conn);
-
-		if (f == 0) {
-			break;
-		}
-		if (f < 0 || mg_fd_wait(PQsocket(conn), 1, deadline) <= 0 || !PQconsumeInput(conn)) {
-			mgm_db_fail(a, "send", f < 0 ? PQerrorMessage(conn) : "no answer within deadline_ms");
-			return NULL;
-		}
-	}
-	for (;;) {
-		while (PQisBusy(conn)) {
-			int w = mg_fd_wait(PQsocket(conn), 0, deadline);
-
-			if (w <= 0) {
-				mgm_db_fail(a, w == 0 ? "timeout" : "read", w == 0 ? "no answer within deadline_ms" : strerror(errno));
-				goto fail;
-			}
-			if (!PQconsumeInput(conn)) {
-				mgm_db_fail(a, "read", PQerrorMessage(conn));
-				goto fail;
-			}
-		}
-		res = PQgetResult(conn);
-		if (res == NULL) {
-			break;
-		}
-		if (first == NULL) {
-			first = res;
-		} else {
-			PQclear(res);
-		}
-	}
-	if (first == NULL) {
-		mgm_db_fail(a, "read", "no result");
-	}
-	return first;
-fail:
-	if (first != NULL) {
-		PQclear(first);
-	}
-	return NULL;
-}
-
 static int mgm_db_connect(PGconn **slot, uint64_t deadline, mgm_answer *a)
 {
 	char options[96];
@@ -197,6 +146,63 @@ static int mgm_db_connect(PGconn **slot, uint64_t deadline, mgm_answer *a)
 	}
 	*slot = conn;
 	return 0;
+}
+
+/* The query's result, or NULL (a->error set) on timeout or a broken
+ * connection. */
+static PGresult *mgm_db_query(PGconn *conn, const char *const values[11], uint64_t deadline, mgm_answer *a)
+{
+	PGresult *first = NULL, *res;
+
+	/* An unnamed statement, parsed per message: a named one would not
+	 * survive PgBouncer's transaction pooling (operations.md, "Web farms"). */
+	if (!PQsendQueryParams(conn, mgm_db_sql, 11, NULL, values, NULL, NULL, 0)) {
+		mgm_db_fail(a, "send", PQerrorMessage(conn));
+		return NULL;
+	}
+	for (;;) {
+		int f = PQflush(conn);
+
+		if (f == 0) {
+			break;
+		}
+		if (f < 0 || mg_fd_wait(PQsocket(conn), 1, deadline) <= 0 || !PQconsumeInput(conn)) {
+			mgm_db_fail(a, "send", f < 0 ? PQerrorMessage(conn) : "no answer within deadline_ms");
+			return NULL;
+		}
+	}
+	for (;;) {
+		while (PQisBusy(conn)) {
+			int w = mg_fd_wait(PQsocket(conn), 0, deadline);
+
+			if (w <= 0) {
+				mgm_db_fail(a, w == 0 ? "timeout" : "read", w == 0 ? "no answer within deadline_ms" : strerror(errno));
+				goto fail;
+			}
+			if (!PQconsumeInput(conn)) {
+				mgm_db_fail(a, "read", PQerrorMessage(conn));
+				goto fail;
+			}
+		}
+		res = PQgetResult(conn);
+		if (res == NULL) {
+			break;
+		}
+		if (first == NULL) {
+			first = res;
+		} else {
+			PQclear(res);
+		}
+	}
+	if (first == NULL) {
+		mgm_db_fail(a, "read", "no result");
+	}
+	return first;
+fail:
+	if (first != NULL) {
+		PQclear(first);
+	}
+	return NULL;
 }
 
 static void mgm_db_copy(char *dst, size_t size, PGresult *res, int col)
@@ -294,14 +300,7 @@ void mgm_db_ask(const mgm_question *q, mgm_answer *a)
 	values[8] = q->facts->bcc[0] != '\0' ? q->facts->bcc : NULL;
 	values[9] = q->facts->subject[0] != '\0' ? q->facts->subject : NULL;
 	values[10] = wall;
-	/* An unnamed statement, parsed per message: a named one would not
-	 * survive PgBouncer's transaction pooling (operations.md, "Web farms"). */
-	if (!PQsendQueryParams(*slot, mgm_db_sql, 11, NULL, values, NULL, NULL, 0)) {
-		mgm_db_fail(a, "send", PQerrorMessage(*slot));
-		res = NULL;
-	} else {
-		res = mgm_db_result(*slot, deadline, a);
-	}
+	res = mgm_db_query(*slot, values, deadline, a);
 	a->query_us = (long) (mg_clock_us() - t1);
 	if (res == NULL) {
 		mgm_db_drop(slot);

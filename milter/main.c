@@ -190,6 +190,7 @@ static sfsistat mgm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	const char *daddr, *dport, *why = NULL;
 	unsigned port = 0;
 	uid_t uid;
+	uint64_t t0;
 	int rc;
 
 	(void) hostname;
@@ -231,11 +232,11 @@ static sfsistat mgm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	if (daddr != NULL) {
 		(void) mgm_endpoint_parse(daddr, dport != NULL ? (unsigned) strtoul(dport, NULL, 10) : 0, &server);
 	}
-	c->t_uid = mg_clock_us();
+	t0 = mg_clock_us();
 	if (client.family != 0 && ((rc = mgm_socket_uid_diag(&client, &server, &uid, &why)) == 0
 			|| (rc == -2 && mgm_socket_uid("/proc/net/tcp", "/proc/net/tcp6", &client, &server, &uid, &why) == 0))) {
 		c->uid = (long) uid;
-		c->uid_us = (long) (mg_clock_us() - c->t_uid);
+		c->uid_us = (long) (mg_clock_us() - t0);
 		/* A client outside the customer ranges (root, daemons): its whole
 		 * session passes (decided here, where the MTA waits anyway, so that
 		 * MAIL need not be answered). */
