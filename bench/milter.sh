@@ -67,6 +67,7 @@ for cmd in "$PHP" postfix postconf postqueue postkick sendmail psql runuser user
 	command -v "$cmd" >/dev/null 2>&1 || die "$cmd not found (source scripts/lib.sh && mg_install_deps)"
 done
 [ -x "$MILTER" ] || die "$MILTER not found (make -C milter)"
+[ -z "${BENCH_STRACE:-}" ] || command -v strace >/dev/null 2>&1 || die "BENCH_STRACE needs strace (apt-get install strace)"
 
 # {{{ temp dir, cleanup (as milter/tests/run.sh)
 RUN=$(mktemp -d "${TMPDIR:-/tmp}/mg-benchmilter.XXXXXX") || die "mktemp failed"
