@@ -10,7 +10,8 @@
 # Environment: POLICY_ROUNDS (interleaved rounds, default 3), POLICY_T
 # (seconds per pgbench run, default 5), POLICY_CLIENTS (default 8),
 # POLICY_ACCOUNTS (default 100), POLICY_OLD (the schema version to compare
-# with, default 4). Runs as root on Debian 12 (installs what it needs, like
+# with, default 4), POLICY_COST (1: also count the instructions per call
+# with callgrind on a single-user backend; 0: skip). Runs as root on Debian 12 (installs what it needs, like
 # scripts/test.sh). Exit status: 0 whatever the figures; non-zero only when
 # something failed to run.
 set -euo pipefail
@@ -241,4 +242,69 @@ verdict=$(awk -v lo="$lo" -v hi="$hi" -v rlo="$rlo" -v rhi="$rhi" -v g="$GOAL_TP
 }')
 echo "goal: >= $GOAL_TPS calls/s or >= ${GOAL_RATIO}x SELECT 1 (schema $v_new, $ACCOUNTS accounts, sync off): $verdict"
 echo "log rows: schema $v_old: $(rows mg_old); schema $v_new: $(rows "$MG_PG_DB")"
+# }}}
+
+# {{{ instructions per call: callgrind on a single-user backend
+# Throughput on a shared 2-vCPU machine moves with the neighbours; the
+# instructions a backend executes per call do not. The cluster is stopped
+# and each database runs in `postgres --single` under callgrind, counting
+# only the statements (parse, plan, run, commit: not the start-up), for
+# N1 and then N2 calls; the difference over N2 - N1 calls is the cost of
+# one call, cache warm. The caller there is the superuser (a clients row
+# with trust_claimed lets it ask), which skips privilege checks the client
+# role pays: a few thousand instructions, the same for both versions.
+# POLICY_COST=0 skips this part.
+if [ "${POLICY_COST:-1}" = 1 ]; then
+	N1=50 N2=250
+	for db in mg_old "$MG_PG_DB"; do
+		psql_su -d "$db" -c "INSERT INTO mailguard.clients (role, trust_claimed) VALUES ('postgres', true) ON CONFLICT DO NOTHING"
+	done
+	POSTGRES=$(dirname "$PGB")/postgres
+	OWNER=$(stat -c %U "$PGDIR/data")
+	bash "$MG_ROOT/scripts/pg.sh" stop "$PGDIR" 2>/dev/null
+	mkdir -p "$WORK/cg" && chmod 0777 "$WORK/cg"
+	# N lines of TEMPLATE, @A@ replaced by a pseudo-random account (the
+	# same sequence every run), @P@ by a pid
+	gen() { awk -v n="$1" -v t="$2" -v k="$ACCOUNTS" 'BEGIN{srand(1); for (i = 0; i < n; i++) { s = t; a = 1001 + int(rand() * k); gsub(/@A@/, a, s); gsub(/@P@/, 1000 + i, s); print s } }'; }
+	# instructions for N calls of TEMPLATE in database DB
+	instr() {
+		local db=$1 n=$2 tpl=$3
+		{ echo "SET synchronous_commit = off"; gen "$n" "$tpl"; } >"$WORK/cg/in.sql"
+		chmod 0644 "$WORK/cg/in.sql"
+		rm -f "$WORK/cg/out"
+		su "$OWNER" -s /bin/sh -c "TMPDIR='$WORK/cg' valgrind --tool=callgrind --callgrind-out-file='$WORK/cg/out' \
+			--toggle-collect=pg_parse_query --toggle-collect=pg_analyze_and_rewrite_fixedparams \
+			--toggle-collect=pg_plan_queries --toggle-collect=PortalRun \
+			--toggle-collect=StartTransactionCommand --toggle-collect=CommitTransactionCommand \
+			'$POSTGRES' --single -D '$PGDIR/data' '$db' <'$WORK/cg/in.sql' >'$WORK/cg/stdout' 2>'$WORK/cg/err'" \
+			|| { cat "$WORK/cg/err" >&2; echo "policy: callgrind run failed ($db)" >&2; exit 1; }
+		if grep -q ERROR "$WORK/cg/stdout"; then
+			grep -m 3 ERROR "$WORK/cg/stdout" >&2; echo "policy: a statement failed under callgrind ($db)" >&2; exit 1
+		fi
+		sed -nE 's/^(summary|totals): ([0-9]+).*/\2/p' "$WORK/cg/out" | tail -n 1
+	}
+	per_call() { local a b; a=$(instr "$1" $N1 "$2"); b=$(instr "$1" $N2 "$2"); echo $(( (b - a) / (N2 - N1) )); }
+	MAILCALL="SELECT verdict, reason, detail, trace FROM mailguard.mail('@A@', 1, 'mail', 33, 1000, '/var/www/site/contact.php', 42, '/var/www/site/index.php', 'site.example', '192.0.2.10', 'web1.example', @P@, 'fpm-fcgi', 'shop@site.example', 'customer@example.net', NULL, NULL, 'Your order', NULL::uuid, NULL, '2099-01-01T00:00:00Z'::timestamptz)"
+	INS="INSERT INTO mailguard.log (trace, account, fn, uid, owner_uid, script, line, entry, vhost, client_ip, sender_host, pid, sapi, mail_from, mail_to, subject, via, rcpts, verdict, outcome) VALUES (gen_random_uuid(), '@A@', 'mail', 33, 1000, '/var/www/site/contact.php', 42, '/var/www/site/index.php', 'site.example', '192.0.2.10', 'web1.example', @P@, 'fpm-fcgi', 'shop@site.example', 'customer@example.net', 'Your order', 'php', 1, 'accept', 'sent')"
+	UPD="UPDATE mailguard.counters c SET hour_msgs = c.hour_msgs + 1, hour_rcpts = c.hour_rcpts + 1, day_msgs = c.day_msgs + 1, day_rcpts = c.day_rcpts + 1 WHERE c.account = (SELECT l.account FROM mailguard.counters l WHERE l.account = '@A@' FOR UPDATE SKIP LOCKED)"
+	mg_say "callgrind: instructions per call ($N1 and $N2 calls each)" >&2
+	sel1=$(per_call "$MG_PG_DB" "SELECT 1")
+	i_old=$(per_call mg_old "$MAILCALL")
+	i_new=$(per_call "$MG_PG_DB" "$MAILCALL")
+	i_ins=$(per_call "$MG_PG_DB" "$INS")
+	i_upd=$(per_call "$MG_PG_DB" "$UPD")
+	for v in sel1 i_old i_new i_ins i_upd; do
+		[[ ${!v} =~ ^[0-9]+$ ]] && [ "${!v}" -gt 0 ] || { echo "policy: no instruction count ($v)" >&2; exit 1; }
+	done
+	echo
+	echo "== instructions per call (callgrind, postgres --single, simple protocol, autocommit, sync off; load-independent)"
+	printf '%-34s %12s %10s\n' call "instr/call" "x SEL 1"
+	cl() { printf '%-34s %12s %10s\n' "$1" "$2" "$(awk -v a="$2" -v b="$sel1" 'BEGIN{printf "%.1f", a / b}')"; }
+	cl "SELECT 1" "$sel1"
+	cl "mail(), schema $v_old" "$i_old"
+	cl "mail(), schema $v_new" "$i_new"
+	cl "floor: the log INSERT alone" "$i_ins"
+	cl "floor: the counting UPDATE alone" "$i_upd"
+	echo "schema $v_new against $v_old: $(awk -v a="$i_new" -v b="$i_old" 'BEGIN{printf "%.3f", a / b}')x the instructions"
+fi
 # }}}
