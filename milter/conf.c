@@ -58,6 +58,9 @@ static int mgm_conf_word(int *dst, const char *v, const char *const words[])
 	return -1;
 }
 
+/* The words of a boolean setting, in mgm_conf_word()'s order. */
+static const char *const offon[] = { "off", "on", NULL };
+
 /* "1000-59999, 70000-79999" */
 static int mgm_conf_ranges(mgm_conf *c, const char *v)
 {
@@ -214,8 +217,6 @@ int mgm_conf_load(const char *path, mgm_conf *c, char *err, size_t errsize)
 		} else if (strcmp(k, "db_connections") == 0) {
 			bad = mgm_conf_int(&c->db_connections, v, 1, 64);
 		} else if (strcmp(k, "synchronous_commit") == 0) {
-			static const char *const offon[] = { "off", "on", NULL };
-
 			bad = mgm_conf_word(&c->sync_commit, v, offon);
 		} else if (strcmp(k, "queue_directory") == 0) {
 			bad = mgm_conf_str(c->queue_directory, sizeof(c->queue_directory), v) || v[0] != '/';
@@ -227,6 +228,8 @@ int mgm_conf_load(const char *path, mgm_conf *c, char *err, size_t errsize)
 			static const char *const logs[] = { "syslog", "stderr", NULL };
 
 			bad = mgm_conf_word(&c->log_stderr, v, logs);
+		} else if (strcmp(k, "log_timing") == 0) {
+			bad = mgm_conf_word(&c->log_timing, v, offon);
 		} else {
 			snprintf(err, errsize, "%s line %d: unknown setting '%s'", path, n, k);
 			fclose(fp);

@@ -38,6 +38,7 @@ typedef struct {
 	char myhostname[256];       /* "" = the MTA's {j} macro */
 	char mail_name[64];         /* Postfix's mail_name */
 	int log_stderr;             /* log lines to stderr instead of syslog (tests, systemd) */
+	int log_timing;             /* a timing= field (microseconds per phase) on each verdict line */
 } mgm_conf;
 
 /* Reads the config file into *c (defaults first). 0 ok; -1 with err

@@ -101,8 +101,8 @@ static int mgm_db_connect(PGconn **slot, uint64_t deadline, mgm_answer *a)
 
 	/* The deadline also bounds the statement on the server. Later keywords
 	 * override what the DSN says. connect_timeout: ours, not libpq's. */
-	snprintf(options, sizeof(options), "-c statement_timeout=%d%s", mgm_db.deadline_ms,
-		mgm_db.sync_commit ? "" : " -c synchronous_commit=off");
+	snprintf(options, sizeof(options), "-c statement_timeout=%d -c synchronous_commit=%s", mgm_db.deadline_ms,
+		mgm_db.sync_commit ? "on" : "off");
 	val[0] = mgm_db.dsn;
 	val[1] = options;
 	val[2] = "mailguard-milter";
@@ -154,6 +154,8 @@ static PGresult *mgm_db_query(PGconn *conn, const char *const values[11], uint64
 {
 	PGresult *first = NULL, *res;
 
+	/* An unnamed statement, parsed per message: a named one would not
+	 * survive PgBouncer's transaction pooling (operations.md, "Web farms"). */
 	if (!PQsendQueryParams(conn, mgm_db_sql, 11, NULL, values, NULL, NULL, 0)) {
 		mgm_db_fail(a, "send", PQerrorMessage(conn));
 		return NULL;
@@ -221,7 +223,8 @@ static void mgm_db_wall_deadline(char *buf, size_t size)
 
 void mgm_db_ask(const mgm_question *q, mgm_answer *a)
 {
-	uint64_t deadline = mg_clock_ms() + (uint64_t) mgm_db.deadline_ms;
+	uint64_t t0 = mg_clock_us(), t1, t2;
+	uint64_t deadline = t0 / 1000 + (uint64_t) mgm_db.deadline_ms;
 	char uid[24], rcpts[24], wall[80];
 	const char *values[11];
 	struct timespec abs;
@@ -265,15 +268,23 @@ void mgm_db_ask(const mgm_question *q, mgm_answer *a)
 	mgm_db.busy[n] = 1;
 	mgm_db.retry_at = 0;
 	pthread_mutex_unlock(&mgm_db.lock);
+	t1 = mg_clock_us();
+	a->wait_us = (long) (t1 - t0);
 	slot = &mgm_db.conns[n];
 	/* A connection the server ended while idle shows as bad only once read. */
 	if (*slot != NULL && (!PQconsumeInput(*slot) || PQstatus(*slot) != CONNECTION_OK)) {
 		PQfinish(*slot);
 		*slot = NULL;
 	}
-	if (*slot == NULL && mgm_db_connect(slot, deadline, a) != 0) {
-		mgm_db_trip();
-		goto out;
+	if (*slot == NULL) {
+		rc = mgm_db_connect(slot, deadline, a);
+		t2 = mg_clock_us();
+		a->connect_us = (long) (t2 - t1);
+		t1 = t2;
+		if (rc != 0) {
+			mgm_db_trip();
+			goto out;
+		}
 	}
 	snprintf(uid, sizeof(uid), "%ld", q->uid);
 	snprintf(rcpts, sizeof(rcpts), "%lu", q->rcpts > 2147483647UL ? 2147483647UL : q->rcpts);
@@ -290,6 +301,7 @@ void mgm_db_ask(const mgm_question *q, mgm_answer *a)
 	values[9] = q->facts->subject[0] != '\0' ? q->facts->subject : NULL;
 	values[10] = wall;
 	res = mgm_db_query(*slot, values, deadline, a);
+	a->query_us = (long) (mg_clock_us() - t1);
 	if (res == NULL) {
 		mgm_db_drop(slot);
 		goto out;

@@ -35,6 +35,10 @@ typedef struct {
 	char trace[40];
 	char account[128];
 	char error[200];    /* unavailable: the cause, for the log line only */
+	/* microseconds (the log's timing= field) */
+	long wait_us;       /* waiting for a free connection */
+	long connect_us;    /* opening one (0: an open one was reused) */
+	long query_us;      /* the question: sent, executed and committed, answered */
 } mgm_answer;
 
 /* Once, before the milter's threads start. */

@@ -12,7 +12,8 @@
  *   - sendmail command (postdrop -> pickup): Postfix's own first header in
  *     the queue file, which milters are never shown;
  *   - SMTP from this host: the owner of the client's end of the TCP
- *     connection, in /proc/net/tcp{,6}. */
+ *     connection, asked of the kernel by its 4-tuple (sock_diag netlink),
+ *     or found in /proc/net/tcp{,6}. */
 
 #define _GNU_SOURCE
 #include "mgm.h"
@@ -21,6 +22,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -500,5 +504,87 @@ int mgm_socket_uid(const char *tcp4, const char *tcp6, const mgm_endpoint *clien
 		fclose(fp);
 	}
 	return -1;
+}
+
+int mgm_socket_uid_diag(const mgm_endpoint *client, const mgm_endpoint *server, uid_t *uid, const char **why)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 req;
+	} q;
+	union {
+		struct nlmsghdr nlh;
+		char buf[4096];
+	} r;
+	struct sockaddr_nl kernel;
+	const struct inet_diag_msg *m;
+	size_t alen;
+	ssize_t n;
+	int fd;
+
+	if (server == NULL || server->port == 0 || server->family != client->family
+			|| (client->family != AF_INET && client->family != AF_INET6)) {
+		return -2;
+	}
+	alen = client->family == AF_INET ? 4 : 16;
+	memset(&q, 0, sizeof(q));
+	q.nlh.nlmsg_len = sizeof(q);
+	q.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	q.nlh.nlmsg_flags = NLM_F_REQUEST;      /* one socket, by its 4-tuple: no dump */
+	q.nlh.nlmsg_seq = 1;
+	q.req.sdiag_family = (unsigned char) client->family;
+	q.req.sdiag_protocol = IPPROTO_TCP;
+	q.req.idiag_states = ~0U;
+	/* the client's socket: its local end is the client, its remote end the server */
+	q.req.id.idiag_sport = htons((unsigned short) client->port);
+	q.req.id.idiag_dport = htons((unsigned short) server->port);
+	memcpy(q.req.id.idiag_src, client->addr, alen);
+	memcpy(q.req.id.idiag_dst, server->addr, alen);
+	q.req.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+	q.req.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (fd < 0) {
+		return -2;
+	}
+	memset(&kernel, 0, sizeof(kernel));
+	kernel.nl_family = AF_NETLINK;
+	if (sendto(fd, &q, sizeof(q), 0, (const struct sockaddr *) &kernel, sizeof(kernel)) != (ssize_t) sizeof(q)) {
+		close(fd);
+		return -2;
+	}
+	/* The kernel answers within sendto(): never wait for it. */
+	do {
+		n = recv(fd, &r, sizeof(r), MSG_DONTWAIT);
+	} while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n < (ssize_t) sizeof(struct nlmsghdr) || r.nlh.nlmsg_len > (size_t) n || r.nlh.nlmsg_seq != 1) {
+		return -2;
+	}
+	if (r.nlh.nlmsg_type == NLMSG_ERROR) {
+		const struct nlmsgerr *e = NLMSG_DATA(&r.nlh);
+
+		if (r.nlh.nlmsg_len >= NLMSG_LENGTH(sizeof(*e)) && e->error == -ENOENT) {
+			*why = "socket-gone";
+			return -1;
+		}
+		return -2;      /* e.g. no tcp_diag in this kernel */
+	}
+	if (r.nlh.nlmsg_type != SOCK_DIAG_BY_FAMILY || r.nlh.nlmsg_len < NLMSG_LENGTH(sizeof(*m))) {
+		return -2;
+	}
+	m = NLMSG_DATA(&r.nlh);
+	if (m->id.idiag_sport != q.req.id.idiag_sport || m->id.idiag_dport != q.req.id.idiag_dport) {
+		return -2;
+	}
+	if (m->idiag_state == MGM_TCP_TIME_WAIT || m->idiag_state == MGM_TCP_CLOSE) {
+		*why = "socket-time-wait";
+		return -1;
+	}
+	if (m->idiag_inode == 0) {
+		*why = "socket-orphaned";   /* no file: uid 0 means nothing */
+		return -1;
+	}
+	*uid = (uid_t) m->idiag_uid;
+	return 0;
 }
 /* }}} */

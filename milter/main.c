@@ -23,6 +23,7 @@
 #define _GNU_SOURCE
 #include "conf.h"
 #include "db.h"
+#include "deadline.h"
 #include "mgm.h"
 
 #include <arpa/inet.h>
@@ -55,7 +56,7 @@ static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 typedef enum { MGM_PATH_SENDMAIL, MGM_PATH_SMTP, MGM_PATH_REMOTE } mgm_path;
 
 typedef struct {
-	int nr;                 /* the MTA takes no reply to RCPT and headers */
+	int nr;                 /* the MTA takes no reply to MAIL, RCPT and headers */
 	mgm_path path;
 	long uid;               /* SMTP: the client socket's owner; -1 unknown */
 	char client[64];
@@ -68,6 +69,11 @@ typedef struct {
 	char *hdrs;
 	size_t hlen;
 	int hcapped;
+	/* where the time goes (log_timing): CLOCK_MONOTONIC microseconds at
+	 * MAIL, the last RCPT, the first header, the end of message, after the
+	 * uid lookup, the header scan and the database question */
+	uint64_t t_mail, t_rcpt, t_hdr, t_eom, t_uid, t_scan, t_ask;
+	long uid_us;            /* the uid lookup: at connect (SMTP), at end of message (sendmail) */
 } mgm_conn;
 
 /* {{{ the log */
@@ -107,6 +113,7 @@ static void mgm_msg_reset(mgm_conn *c)
 	c->origins = 0;
 	c->hlen = 0;
 	c->hcapped = 0;
+	c->t_mail = c->t_rcpt = c->t_hdr = c->t_eom = c->t_uid = c->t_scan = c->t_ask = 0;
 }
 
 static const char *mgm_via(const mgm_conn *c)
@@ -138,16 +145,17 @@ static mgm_conn *mgm_conn_get(SMFICTX *ctx)
 }
 
 /* {{{ negotiate: only what the milter uses, and as few round trips as the
- * MTA allows. Per message the MTA then waits for the milter at connect,
- * MAIL and the end of the message only: no HELO, DATA, end of header,
- * body or unknown command is sent, and RCPT and each header go without a
- * reply (SMFIP_NR_*). The milter asks for the macros it reads itself, so
+ * MTA allows. The MTA then waits for the milter at connect (once per
+ * session) and at the end of each message only: no HELO, DATA, end of
+ * header, body or unknown command is sent, and MAIL, RCPT and each header
+ * go without a reply (SMFIP_NR_*; libmilter answers for an MTA that
+ * cannot do without). The milter asks for the macros it reads itself, so
  * that the MTA's milter_*_macros need not name them. */
 static sfsistat mgm_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2, unsigned long f3,
 	unsigned long *pf0, unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
 {
 	const unsigned long skip = SMFIP_NOHELO | SMFIP_NODATA | SMFIP_NOEOH | SMFIP_NOBODY | SMFIP_NOUNKNOWN;
-	const unsigned long noreply = SMFIP_NR_RCPT | SMFIP_NR_HDR;
+	const unsigned long noreply = SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR;
 	mgm_conn *c = mgm_conn_get(ctx);
 
 	(void) f2;
@@ -182,6 +190,8 @@ static sfsistat mgm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	const char *daddr, *dport, *why = NULL;
 	unsigned port = 0;
 	uid_t uid;
+	uint64_t t0;
+	int rc;
 
 	(void) hostname;
 	if (c == NULL) {
@@ -222,8 +232,18 @@ static sfsistat mgm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	if (daddr != NULL) {
 		(void) mgm_endpoint_parse(daddr, dport != NULL ? (unsigned) strtoul(dport, NULL, 10) : 0, &server);
 	}
-	if (client.family != 0 && mgm_socket_uid("/proc/net/tcp", "/proc/net/tcp6", &client, &server, &uid, &why) == 0) {
+	t0 = mg_clock_us();
+	if (client.family != 0 && ((rc = mgm_socket_uid_diag(&client, &server, &uid, &why)) == 0
+			|| (rc == -2 && mgm_socket_uid("/proc/net/tcp", "/proc/net/tcp6", &client, &server, &uid, &why) == 0))) {
 		c->uid = (long) uid;
+		c->uid_us = (long) (mg_clock_us() - t0);
+		/* A client outside the customer ranges (root, daemons): its whole
+		 * session passes (decided here, where the MTA waits anyway, so that
+		 * MAIL need not be answered). */
+		if (!mgm_conf_customer(&conf, (unsigned long) uid)) {
+			mgm_log(LOG_INFO, "verdict=pass via=smtp uid=%ld client=%s reason=not-a-customer-uid", c->uid, c->client);
+			return SMFIS_ACCEPT;
+		}
 		return SMFIS_CONTINUE;
 	}
 	/* No local socket has this 4-tuple: a client on another host is not
@@ -250,12 +270,8 @@ static sfsistat mgm_envfrom(SMFICTX *ctx, char **argv)
 		return SMFIS_TEMPFAIL;
 	}
 	mgm_msg_reset(c);
-	/* An SMTP client outside the customer ranges (root, daemons): pass. */
-	if (c->path == MGM_PATH_SMTP && !mgm_conf_customer(&conf, (unsigned long) c->uid)) {
-		mgm_log(LOG_INFO, "verdict=pass via=smtp uid=%ld client=%s reason=not-a-customer-uid", c->uid, c->client);
-		return SMFIS_ACCEPT;
-	}
-	return SMFIS_CONTINUE;
+	c->t_mail = mg_clock_us();
+	return c->nr ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
 static sfsistat mgm_envrcpt(SMFICTX *ctx, char **argv)
@@ -269,6 +285,7 @@ static sfsistat mgm_envrcpt(SMFICTX *ctx, char **argv)
 	if (c->rcpts < 0xffffffffUL) {
 		c->rcpts++;
 	}
+	c->t_rcpt = mg_clock_us();
 	return c->nr ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
@@ -279,6 +296,9 @@ static sfsistat mgm_header(SMFICTX *ctx, char *name, char *value)
 
 	if (c == NULL) {
 		return SMFIS_TEMPFAIL;
+	}
+	if (c->t_hdr == 0) {
+		c->t_hdr = mg_clock_us();
 	}
 	if (name == NULL || value == NULL) {
 		return c->nr ? SMFIS_NOREPLY : SMFIS_CONTINUE;
@@ -343,21 +363,47 @@ static const char *mgm_reply_text(const char *reason)
 	return "mailguard: refused";
 }
 
+/* " timing=..." for the verdict line when log_timing is on, else "":
+ * microseconds. rcpt, hdr, eom: when the last RCPT, the first header and
+ * the end of message arrived, counted from MAIL; uid: the uid lookup;
+ * scan: the header scan; wait, connect, db: the database question (a free
+ * connection, opening one, the round trip with its commit); edits: the
+ * header changes sent to the MTA; total: end of message to its reply; at:
+ * MAIL on CLOCK_MONOTONIC, to line these up with other processes' clocks. */
+static const char *mgm_timing(const mgm_conn *c, const mgm_answer *a, char *buf, size_t size)
+{
+	uint64_t now;
+
+	buf[0] = '\0';
+	if (!conf.log_timing) {
+		return buf;
+	}
+	now = mg_clock_us();
+#define MGM_SINCE(t, from) ((t) != 0 && (from) != 0 ? (long) ((t) - (from)) : -1L)
+	snprintf(buf, size, " timing=rcpt:%ld,hdr:%ld,eom:%ld,uid:%ld,scan:%ld,wait:%ld,connect:%ld,db:%ld,edits:%ld,total:%ld,at:%llu",
+		MGM_SINCE(c->t_rcpt, c->t_mail), MGM_SINCE(c->t_hdr, c->t_mail), MGM_SINCE(c->t_eom, c->t_mail),
+		c->uid_us, MGM_SINCE(c->t_scan, c->t_uid), a->wait_us, a->connect_us, a->query_us,
+		MGM_SINCE(now, c->t_ask), MGM_SINCE(now, c->t_eom), (unsigned long long) c->t_mail);
+#undef MGM_SINCE
+	return buf;
+}
+
 /* {{{ end of message: the uid, the question, the verdict */
 static sfsistat mgm_eom(SMFICTX *ctx)
 {
 	mgm_conn *c = smfi_getpriv(ctx);
 	const char *qid, *host, *why = NULL;
-	struct timespec t0, t1;
 	mgm_question q;
 	mgm_answer a;
 	mgm_facts facts;
+	char tm[256];
 	long uid;
 	long ms;
 
 	if (c == NULL) {
 		return SMFIS_TEMPFAIL;
 	}
+	c->t_eom = mg_clock_us();
 	qid = smfi_getsymval(ctx, "i");
 	if (qid == NULL) {
 		qid = "";
@@ -366,6 +412,7 @@ static sfsistat mgm_eom(SMFICTX *ctx)
 	if (c->path == MGM_PATH_SENDMAIL) {
 		host = conf.myhostname[0] != '\0' ? conf.myhostname : smfi_getsymval(ctx, "j");
 		uid = mgm_queue_uid(conf.queue_directory, qid, host, conf.mail_name, &why);
+		c->uid_us = (long) (mg_clock_us() - c->t_eom);
 		if (uid < 0) {
 			mgm_log(LOG_WARNING, "verdict=tempfail via=sendmail queue_id=%s reason=unknown-uid detail=%s", qid, why);
 			smfi_setreply(ctx, "451", "4.7.0", "mailguard: cannot tell which local user submitted this");
@@ -377,7 +424,9 @@ static sfsistat mgm_eom(SMFICTX *ctx)
 		}
 	}
 
+	c->t_uid = mg_clock_us();
 	mgm_facts_scan(c->hdrs, c->hlen, &facts);
+	c->t_scan = mg_clock_us();
 	memset(&q, 0, sizeof(q));
 	q.uid = uid;
 	q.via = mgm_via(c);
@@ -385,30 +434,29 @@ static sfsistat mgm_eom(SMFICTX *ctx)
 	q.trace = c->trace_ok ? c->trace : NULL;
 	q.queue_id = qid;
 	q.facts = &facts;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	mgm_db_ask(&q, &a);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	c->t_ask = mg_clock_us();
+	ms = (long) ((c->t_ask - c->t_scan) / 1000);
 
 	switch (a.verdict) {
 	case MGM_DB_CLAIMED:
 		/* counted when mail() was called: pass, uncounted */
 		mgm_origin(ctx, c, uid);
-		mgm_log(LOG_INFO, "verdict=accept via=%s uid=%ld account=%s queue_id=%s rcpts=%lu trace=%s claimed=yes ms=%ld",
-			q.via, uid, a.account, qid, c->rcpts, a.trace, ms);
+		mgm_log(LOG_INFO, "verdict=accept via=%s uid=%ld account=%s queue_id=%s rcpts=%lu trace=%s claimed=yes ms=%ld%s",
+			q.via, uid, a.account, qid, c->rcpts, a.trace, ms, mgm_timing(c, &a, tm, sizeof(tm)));
 		return SMFIS_CONTINUE;
 	case MGM_DB_ACCEPT:
 		mgm_remove(ctx, MGM_TRACE_HDR, c->traces);
 		smfi_addheader(ctx, MGM_TRACE_HDR, a.trace);
 		mgm_origin(ctx, c, uid);
-		mgm_log(LOG_INFO, "verdict=accept via=%s uid=%ld account=%s queue_id=%s rcpts=%lu trace=%s%s ms=%ld",
+		mgm_log(LOG_INFO, "verdict=accept via=%s uid=%ld account=%s queue_id=%s rcpts=%lu trace=%s%s ms=%ld%s",
 			q.via, uid, a.account, qid, c->rcpts, a.trace,
-			c->traces > 0 ? " claimed=no" : "", ms);
+			c->traces > 0 ? " claimed=no" : "", ms, mgm_timing(c, &a, tm, sizeof(tm)));
 		return SMFIS_CONTINUE;
 	case MGM_DB_REFUSE:
-		mgm_log(LOG_NOTICE, "verdict=refuse via=%s uid=%ld account=%s queue_id=%s rcpts=%lu reason=%s%s%s trace=%s ms=%ld",
+		mgm_log(LOG_NOTICE, "verdict=refuse via=%s uid=%ld account=%s queue_id=%s rcpts=%lu reason=%s%s%s trace=%s ms=%ld%s",
 			q.via, uid, a.account[0] != '\0' ? a.account : "-", qid, c->rcpts, a.reason,
-			a.detail[0] != '\0' ? ":" : "", a.detail, a.trace, ms);
+			a.detail[0] != '\0' ? ":" : "", a.detail, a.trace, ms, mgm_timing(c, &a, tm, sizeof(tm)));
 		smfi_setreply(ctx, "550", "5.7.1", (char *) mgm_reply_text(a.reason));
 		return SMFIS_REJECT;
 	case MGM_DB_UNAVAILABLE:
@@ -419,18 +467,18 @@ static sfsistat mgm_eom(SMFICTX *ctx)
 	case MGM_FAIL_ACCEPT:
 		mgm_remove(ctx, MGM_TRACE_HDR, c->traces);
 		mgm_origin(ctx, c, uid);
-		mgm_log(LOG_WARNING, "verdict=accept via=%s uid=%ld queue_id=%s rcpts=%lu reason=db-unavailable fail_mode=accept error=\"%s\" ms=%ld",
-			q.via, uid, qid, c->rcpts, a.error, ms);
+		mgm_log(LOG_WARNING, "verdict=accept via=%s uid=%ld queue_id=%s rcpts=%lu reason=db-unavailable fail_mode=accept error=\"%s\" ms=%ld%s",
+			q.via, uid, qid, c->rcpts, a.error, ms, mgm_timing(c, &a, tm, sizeof(tm)));
 		return SMFIS_CONTINUE;
 	case MGM_FAIL_REJECT:
-		mgm_log(LOG_WARNING, "verdict=refuse via=%s uid=%ld queue_id=%s rcpts=%lu reason=db-unavailable fail_mode=reject error=\"%s\" ms=%ld",
-			q.via, uid, qid, c->rcpts, a.error, ms);
+		mgm_log(LOG_WARNING, "verdict=refuse via=%s uid=%ld queue_id=%s rcpts=%lu reason=db-unavailable fail_mode=reject error=\"%s\" ms=%ld%s",
+			q.via, uid, qid, c->rcpts, a.error, ms, mgm_timing(c, &a, tm, sizeof(tm)));
 		smfi_setreply(ctx, "550", "5.7.1", "mailguard: policy unavailable");
 		return SMFIS_REJECT;
 	case MGM_FAIL_TEMPFAIL:
 	default:
-		mgm_log(LOG_WARNING, "verdict=tempfail via=%s uid=%ld queue_id=%s rcpts=%lu reason=db-unavailable error=\"%s\" ms=%ld",
-			q.via, uid, qid, c->rcpts, a.error, ms);
+		mgm_log(LOG_WARNING, "verdict=tempfail via=%s uid=%ld queue_id=%s rcpts=%lu reason=db-unavailable error=\"%s\" ms=%ld%s",
+			q.via, uid, qid, c->rcpts, a.error, ms, mgm_timing(c, &a, tm, sizeof(tm)));
 		smfi_setreply(ctx, "451", "4.3.0", "mailguard: policy database unavailable, try again later");
 		return SMFIS_TEMPFAIL;
 	}

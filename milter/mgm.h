@@ -61,6 +61,12 @@ int mgm_endpoint_parse(const char *text, unsigned port, mgm_endpoint *e);
 int mgm_socket_uid(const char *tcp4, const char *tcp6, const mgm_endpoint *client, const mgm_endpoint *server,
 	uid_t *uid, const char **why);
 
+/* The same question asked of the kernel by the exact 4-tuple (netlink
+ * sock_diag, one hash lookup instead of a walk of the whole TCP table):
+ * 0 and *uid, -1 with *why (gone, TIME_WAIT, orphaned), or -2 when it
+ * cannot be asked (no server port, no sock_diag): then mgm_socket_uid(). */
+int mgm_socket_uid_diag(const mgm_endpoint *client, const mgm_endpoint *server, uid_t *uid, const char **why);
+
 /* One /proc/net/tcp{,6} line: 1 when it is the socket (client, server)
  * (setting *uid, *inode, *state), 0 when it is another, -1 unparsable. */
 int mgm_proc_line(const char *line, const mgm_endpoint *client, const mgm_endpoint *server,

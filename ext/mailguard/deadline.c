@@ -19,12 +19,17 @@
 #include <stdio.h>
 #include <time.h>
 
-uint64_t mg_clock_ms(void)
+uint64_t mg_clock_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
+	return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+}
+
+uint64_t mg_clock_ms(void)
+{
+	return mg_clock_us() / 1000;
 }
 
 int mg_fd_wait(int fd, int for_write, uint64_t deadline)

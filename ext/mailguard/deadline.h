@@ -16,8 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The monotonic clock, in milliseconds. */
+/* The monotonic clock (CLOCK_MONOTONIC), in milliseconds and microseconds. */
 uint64_t mg_clock_ms(void);
+uint64_t mg_clock_us(void);
 
 /* Waits until fd is readable (or writable) or the deadline (mg_clock_ms())
  * passes: 1 ready, 0 timed out, -1 error. A signal resumes the wait. */

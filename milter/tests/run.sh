@@ -468,6 +468,38 @@ send mgmilter-a acct_a smtp
 check "[stalled milter, continued] the next mail is checked and delivered" "ok|smtp|$UA|acct_a|accept|" "$OUT|$(rows "$SUBJ")"
 # }}}
 
+# {{{ 6c2. the milter's synchronous_commit reaches the server; log_timing; root over SMTP
+# A trigger on the log (this test's own, dropped below) records the
+# setting in force in the session that writes each row: the milter's. The
+# role's default is set to the opposite of each config value, so a value
+# the milter did not send, or that something overrode, shows.
+sql -c "CREATE TABLE public.mgm_sync_seen (subject text, setting text);
+GRANT INSERT ON public.mgm_sync_seen TO PUBLIC;
+CREATE FUNCTION public.mgm_sync_seen() RETURNS trigger LANGUAGE plpgsql AS
+  \$\$BEGIN INSERT INTO public.mgm_sync_seen VALUES (NEW.subject, pg_catalog.current_setting('synchronous_commit')); RETURN NULL; END\$\$;
+CREATE TRIGGER mgm_sync_seen AFTER INSERT ON mailguard.log FOR EACH ROW EXECUTE FUNCTION public.mgm_sync_seen();" >"$RUN/sync-setup.log" 2>&1
+check "[synchronous_commit] the test's trigger is in place" "0" "$(sql -c "SELECT count(*) FROM public.mgm_sync_seen" 2>&1)"
+for sc in on off; do
+	other=$([ "$sc" = on ] && echo off || echo on)
+	sql -c "ALTER ROLE postfix SET synchronous_commit = $other"
+	restart_milter synchronous_commit="$sc" log_timing=on || die "the milter did not restart" "$RUN/milter.log"
+	send mgmilter-a acct_a smtp
+	check "[synchronous_commit = $sc in the config, $other for the role] the milter's session wrote the row with $sc" "ok|$sc" \
+		"$OUT|$(sql -c "SELECT string_agg(setting, ',') FROM public.mgm_sync_seen WHERE subject = '$SUBJ'")"
+done
+check "[log_timing = on] the verdict line has timing= with every phase in microseconds" "1" \
+	"$(grep "verdict=accept via=smtp uid=$UA " "$RUN/milter.log" | tail -n 1 | grep -cE ' ms=[0-9]+ timing=rcpt:[0-9]+,hdr:[0-9]+,eom:[0-9]+,uid:[0-9]+,scan:[0-9]+,wait:[0-9]+,connect:[0-9]+,db:[0-9]+,edits:[0-9]+,total:[0-9]+,at:[0-9]+$')"
+sql -c "ALTER ROLE postfix RESET synchronous_commit; DROP TRIGGER mgm_sync_seen ON mailguard.log; DROP FUNCTION public.mgm_sync_seen(); DROP TABLE public.mgm_sync_seen"
+restart_milter || die "the milter did not restart" "$RUN/milter.log"
+send mgmilter-a acct_a smtp
+check "[log_timing off, the default] no timing= field" "ok|0" "$OUT|$(grep "verdict=accept via=smtp uid=$UA " "$RUN/milter.log" | tail -n 1 | grep -c ' timing=')"
+# root (outside customer_uids) over SMTP: the session passes at connect
+# (the milter answers MAIL without the MTA waiting, so it decides there)
+send root acct_a smtp
+check "[root over smtp] accepted, delivered, no row; one pass line for the session" "ok|1||1" \
+	"$OUT|$(flush; delivered "$SUBJ")|$(rows "$SUBJ")|$(grep -c "verdict=pass via=smtp uid=0 .*reason=not-a-customer-uid" "$RUN/milter.log")"
+# }}}
+
 # {{{ 6d. IPv6 loopback SMTP: the client socket's owner from /proc/net/tcp6
 SEND_PORT="[::1]:$PF_PORT6" send mgmilter-a acct_a fsockopen
 flush

@@ -4,8 +4,11 @@
 #include "mgm.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 static int passed, failed;
 
@@ -93,6 +96,42 @@ static void test_proc(void)
 	CHECK("header line: unparsable", mgm_proc_line("  sl  local_address rem_address   st tx_queue rx_queue", &c, NULL, &uid, &ino, &st) == -1);
 }
 
+/* sock_diag on a real loopback connection: the client's socket is ours. */
+static void test_diag(void)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+	mgm_endpoint c, s;
+	const char *why = NULL;
+	uid_t uid = 77;
+	int l, k, rc;
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	k = socket(AF_INET, SOCK_STREAM, 0);
+	if (l < 0 || k < 0 || bind(l, (struct sockaddr *) &a, sizeof(a)) != 0 || listen(l, 1) != 0
+			|| getsockname(l, (struct sockaddr *) &a, &len) != 0 || connect(k, (struct sockaddr *) &a, sizeof(a)) != 0) {
+		CHECK("a loopback connection for the sock_diag test", 0);
+		return;
+	}
+	mgm_endpoint_parse("127.0.0.1", ntohs(a.sin_port), &s);
+	len = sizeof(a);
+	getsockname(k, (struct sockaddr *) &a, &len);
+	mgm_endpoint_parse("127.0.0.1", ntohs(a.sin_port), &c);
+	rc = mgm_socket_uid_diag(&c, &s, &uid, &why);
+	CHECK("sock_diag: the client socket's owner is this process's euid", rc == 0 && uid == geteuid());
+	c.port = c.port == 65535 ? 65534 : c.port + 1;
+	uid = 77;
+	rc = mgm_socket_uid_diag(&c, &s, &uid, &why);
+	CHECK("sock_diag: no such 4-tuple -> socket-gone, uid untouched", rc == -1 && uid == 77 && why != NULL && strcmp(why, "socket-gone") == 0);
+	s.port = 0;
+	CHECK("sock_diag: no server port -> -2 (the caller reads /proc)", mgm_socket_uid_diag(&c, &s, &uid, &why) == -2);
+	close(k);
+	close(l);
+}
+
 static void test_facts(void)
 {
 	mgm_facts f;
@@ -116,6 +155,7 @@ int main(void)
 	test_queue_file();
 	test_hash_key();
 	test_proc();
+	test_diag();
 	test_facts();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
