@@ -1173,6 +1173,10 @@ case_p() {
 	expect "trace: its time is the call's" "t" \
 		"$(adm -c "SELECT ('x' || lpad(replace(substr('$t1', 1, 13), '-', ''), 16, '0'))::bit(64)::bigint BETWEEN $ms0 AND $ms1")"
 	expect "trace: a later mail's sorts after" "t" "$(adm -c "SELECT '$t1'::uuid < '$t2'::uuid")"
+	expect "trace: new_trace() is the owner's only (database.md)" "f|f|f" \
+		"$(adm -c "SELECT has_function_privilege('mailguard_client', 'mailguard.new_trace()', 'EXECUTE'),
+			has_function_privilege('mailguard_milter', 'mailguard.new_trace()', 'EXECUTE'),
+			has_function_privilege('public', 'mailguard.new_trace()', 'EXECUTE')")"
 	# 74 random bits after the time: 1000 traces made in the same few ms
 	# differ in them (threat-model.md, "Forged headers": unguessable).
 	expect "trace: 1000 at once, their random parts all distinct" "1000" \
