@@ -187,8 +187,17 @@ R0=$(now_ms)
 ROLLUP_OUT=$(PGOPTIONS="-c work_mem=64MB -c jit=off" psql_db "$FULL" -c "SELECT mailguard.log_rollup()")
 R1=$(now_ms)
 RU_WAL1=$(psql_db "$FULL" -c "SELECT pg_current_wal_lsn()")
-psql_db "$FULL" -c "VACUUM (ANALYZE) mailguard.log_hourly"
+psql_db "$FULL" -c "VACUUM (ANALYZE) mailguard.log_hourly, mailguard.log_daily"
 R2=$(now_ms)
+# The upgrade to version 9 fills the daily level from the hourly one (the
+# INSERT of its DO block, read from the migration): timed here once, in a
+# transaction rolled back.
+FILL_SQL=$(awk '/^-- \{\{\{ the days already rolled up/{f=1} f&&/INSERT INTO mailguard.log_daily/{g=1} g{print} g&&/;$/{exit}' sql/migrations/0009_log_daily.sql)
+[ -n "$FILL_SQL" ] || { echo "growth: no fill INSERT in 0009_log_daily.sql" >&2; exit 1; }
+D0=$(now_ms)
+psql_db "$FULL" -c "BEGIN" -c "TRUNCATE mailguard.log_daily" -c "$FILL_SQL" -c "ROLLBACK" >/dev/null
+D1=$(now_ms)
+RD_ROWS=$(psql_db "$FULL" -c "SELECT count(*) FROM mailguard.log_daily")
 RU_WAL=$(psql_db "$FULL" -c "SELECT pg_wal_lsn_diff('$RU_WAL1', '$RU_WAL0')::bigint")
 read -r RU_ROWS RU_HEAP RU_IDX < <(psql_db "$FULL" -F' ' -c "SELECT (SELECT count(*) FROM mailguard.log_hourly),
         sum(pg_table_size(i.inhrelid))::bigint, sum(pg_indexes_size(i.inhrelid))::bigint
@@ -308,23 +317,12 @@ TRACE=$(psql_db "$FULL" -c "SELECT trace FROM mailguard.log WHERE ts >= '$T0'::t
 DOC_TRACE_SQL="SELECT ts, account, client_role, fn, uid, owner_uid, script, line, entry, vhost,
        client_ip, sender_host, pid, sapi, mail_from, mail_to, subject, rcpts, verdict, reason, outcome
   FROM mailguard.log WHERE trace = '$TRACE' AND ts > now() - interval '90 days'"
-# docs/database.md, "Mails per account and day": the roll-up's whole hours
-# before its watermark, the log after it (the same text as the docs)
-DOC_DAY_SQL="SELECT mailguard.log_rollup();
-SELECT account, date_trunc('day', hour) AS day,
-       coalesce(sum(mails) FILTER (WHERE verdict = 'accept'), 0) AS accepted,
-       coalesce(sum(mails) FILTER (WHERE verdict = 'refuse'), 0) AS refused,
-       sum(rcpts) FILTER (WHERE verdict = 'accept') AS rcpts
-  FROM (SELECT hour, account, verdict, mails, rcpts
-          FROM mailguard.log_hourly
-         WHERE hour >= date_trunc('day', now()) - interval '7 days'
-           AND hour < (SELECT rolled_to FROM mailguard.log_rollup_state)
-        UNION ALL
-        SELECT ts, account, verdict, 1, rcpts
-          FROM mailguard.log
-         WHERE ts >= greatest(date_trunc('day', now()) - interval '7 days',
-                              (SELECT rolled_to FROM mailguard.log_rollup_state))) w
- GROUP BY 1, 2 ORDER BY 1, 2"
+# docs/database.md, "Mails per account and UTC day": the two statements
+# as the docs have them (mailguard.log_rollup(), then log_per_day(7): the
+# daily level's whole days, the hourly level's hours of the watermark's
+# day, the log after the watermark)
+DOC_DAY_SQL=$(awk '/^Mails per account and UTC day/{f=1} f&&/^```sql$/{g=1; next} g&&/^```$/{exit} g{print}' "$MG_ROOT/docs/database.md")
+case $DOC_DAY_SQL in *mailguard.log_per_day*) ;; *) echo "growth: no per-day query in docs/database.md" >&2; exit 1 ;; esac
 ADMIN_NAMES=(
 	"mailguard usage"
 	"mailguard usage $HOT --window hour"
@@ -381,7 +379,10 @@ PHP_START=$(( ($(now_ms) - p0) / REPEAT ))
 # libpq), logged to the server log with ANALYZE and BUFFERS.
 for i in "${!ADMIN_NAMES[@]}"; do
 	off=$(stat -c %s "$PLOG")
-	PGOPTIONS="-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=0 -c auto_explain.log_analyze=on -c auto_explain.log_buffers=on -c auto_explain.log_timing=on" \
+	# (the per-day query's work is a statement inside mailguard.log_per_day())
+	nested=off
+	[[ ${ADMIN_NAMES[$i]} != *"per account and day"* ]] || nested=on
+	PGOPTIONS="-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=0 -c auto_explain.log_analyze=on -c auto_explain.log_buffers=on -c auto_explain.log_timing=on -c auto_explain.log_nested_statements=$nested" \
 		admin_run "$i"
 	sleep 0.2
 	# the plans of the statements on the log, the accounts and counters
@@ -454,7 +455,8 @@ echo "distribution:"
 sed 's/^/  /' <<<"$DIST"
 TOT=$((HEAP + IDX))
 echo "size:  heap $(mib "$HEAP") MiB + indexes $(mib "$IDX") MiB = $(mib "$TOT") MiB"
-echo "hourly roll-up (first mailguard.log_rollup(), what an upgrade to version 7 costs): $ROLLUP_OUT"
+echo "roll-up (first mailguard.log_rollup(), what an upgrade to version 7 costs; both levels): $ROLLUP_OUT"
+echo "  daily level: $RD_ROWS rows ($(awk "BEGIN{printf \"%.3f\", $RD_ROWS / $NROWS}") per log row); the upgrade to version 9's fill from the hourly level: $(secs $((D1 - D0))) s"
 echo "  time $(secs $((R1 - R0))) s (then VACUUM (ANALYZE) of it $(secs $((R2 - R1))) s), WAL $(mib "$RU_WAL") MiB;" \
 	"$RU_ROWS rows ($(awk "BEGIN{printf \"%.2f\", $RU_ROWS / $NROWS}") per log row), heap $(mib "$RU_HEAP") MiB + indexes $(mib "$RU_IDX") MiB"
 echo "WAL written by the generation: $(mib "$GEN_WAL") MiB"

@@ -1233,16 +1233,107 @@ case_q() {
 	expect "concurrent call: busy at once" "busy: another session is rolling up" "$out"
 	# Retention drops the log month 14 months back; the next roll-up drops its roll-up month.
 	expect "retention 12 drops the old log month" "dropped log_$m14" "$(mgdb retention 12)"
-	expect "the next roll-up drops that roll-up month" "t|" \
-		"$(adm -c "SELECT mailguard.log_rollup() ~ 'dropped log_hourly_$m14\$'")|$(adm -c "SELECT to_regclass('mailguard.log_hourly_$m14')")"
+	expect "the next roll-up drops that roll-up month, both levels" "t||" \
+		"$(adm -c "SELECT mailguard.log_rollup() ~ 'dropped log_daily_$m14, dropped log_hourly_$m14\$'")|$(adm -c "SELECT to_regclass('mailguard.log_hourly_$m14')")|$(adm -c "SELECT to_regclass('mailguard.log_daily_$m14')")"
 	expect "no roll-up row of it is left; the others stay" "0|t" \
 		"$(adm -c "SELECT count(*) FILTER (WHERE account = 'acct_q_old'), count(*) FILTER (WHERE account LIKE 'acct_q_') > 0 FROM mailguard.log_hourly")"
 }
 # }}}
 
+# {{{ r. the roll-up's daily level (schema 9)
+# log_daily against the log it sums, per UTC day: filled on the upgrade
+# from the hours already rolled up, kept up by log_rollup() (a day rolled
+# again with p_from, a late row), read by database.md's per-day query.
+case_r() {
+	local out v8="$WORK/migrations-v8" db=mg_r8 sum1 doc
+	# sums of the log's rows before the watermark's UTC day, and the daily level's rows, one line each
+	daily_from_log() { adm_db "$1" -c "SELECT format('%s %s %s %s %s %s', (ts AT TIME ZONE 'UTC')::date, account, verdict, split_part(reason, ':', 1), count(*), sum(rcpts))
+		FROM mailguard.log WHERE ts < (SELECT date_trunc('day', rolled_to, 'UTC') FROM mailguard.log_rollup_state)
+		GROUP BY (ts AT TIME ZONE 'UTC')::date, account, verdict, split_part(reason, ':', 1)" | LC_ALL=C sort; }
+	daily_rows() { adm_db "$1" -c "SELECT format('%s %s %s %s %s %s', day, account, verdict, reason_class, mails, rcpts) FROM mailguard.log_daily" | LC_ALL=C sort; }
+	# 300 rows 37 minutes apart (~7.7 days back), 3 accounts, a quarter refused
+	rows_sql="INSERT INTO mailguard.log (ts, trace, account, script, verdict, reason, rcpts)
+		SELECT now() - g * interval '37 minutes', gen_random_uuid(), 'acct_r' || g % 3, '/r' || g % 2 || '.php',
+		       CASE WHEN g % 4 = 0 THEN 'refuse' ELSE 'accept' END, CASE WHEN g % 4 = 0 THEN 'over-quota:day-messages' END, g % 7
+		  FROM generate_series(1, 300) g"
+
+	# the upgrade: version 8 with its hours rolled up, then 0009
+	mkdir -p "$v8"
+	for f in "$ROOT"/sql/migrations/[0-9][0-9][0-9][0-9]_*.sql; do
+		[ "$((10#$(basename "$f" | cut -c1-4)))" -le 8 ] && cp "$f" "$v8/"
+	done
+	adm -c "CREATE DATABASE $db"
+	out=$(DBNAME=$db MAILGUARD_MIGRATIONS=$v8 mgdb apply 2>&1)
+	expect "upgrade: version 8 first" "schema at version 8 (8 applied now)" "$(tail -n 1 <<<"$out")"
+	adm_db $db -c "$rows_sql"
+	expect "version 8: the hourly level only" "rolled up|" \
+		"$(adm_db $db -c "SELECT left(mailguard.log_rollup(), 9)")|$(adm_db $db -c "SELECT to_regclass('mailguard.log_daily')")"
+	out=$(DBNAME=$db mgdb apply 2>&1)
+	expect "upgrade: 0009 applied" "applied 0009_log_daily" "$(grep -m 1 0009 <<<"$out")"
+	expect "upgrade: the days already rolled up are in the daily level (at least 6 of them)" "t" \
+		"$(adm_db $db -c "SELECT count(DISTINCT day) >= 6 FROM mailguard.log_daily")"
+	expect "upgrade: the daily level sums the log's whole UTC days" "$(daily_from_log $db)" "$(daily_rows $db)"
+	adm -c "DROP DATABASE $db"
+
+	# kept up by log_rollup(): a first roll-up of everything
+	db=$MG_PG_DB
+	adm -c "$rows_sql"
+	adm -c "DELETE FROM mailguard.log_hourly" -c "DELETE FROM mailguard.log_daily" -c "UPDATE mailguard.log_rollup_state SET rolled_to = NULL"
+	out=$(adm -c "SELECT mailguard.log_rollup()")
+	expect "first roll-up: hours, then their whole days" "t" "$(grep -qE '^rolled up [0-9]+ hours .*: [0-9]+ rows; [0-9]+ days: [0-9]+ daily rows' <<<"$out" && echo t)"
+	expect "the daily level sums the log's whole UTC days" "$(daily_from_log $db)" "$(daily_rows $db)"
+	expect "and equals the hourly level summed per day" \
+		"$(adm -c "SET TimeZone = 'UTC'" -c "SELECT format('%s %s %s %s %s %s', hour::date, account, verdict, reason_class, sum(mails), sum(rcpts))
+			FROM mailguard.log_hourly WHERE hour < (SELECT date_trunc('day', rolled_to, 'UTC') FROM mailguard.log_rollup_state)
+			GROUP BY hour::date, account, verdict, reason_class" | LC_ALL=C sort)" "$(daily_rows $db)"
+	sum1=$(adm -c "SELECT md5(string_agg(d::text, ';' ORDER BY d::text)), count(*) FROM mailguard.log_daily d")
+	out=$(adm -c "SELECT mailguard.log_rollup(now() - interval '50 hours')")
+	expect "rolled again from 50 hours back: its days replaced, not added" "t|$sum1" \
+		"$(grep -qE '; [23] days: ' <<<"$out" && echo t)|$(adm -c "SELECT md5(string_agg(d::text, ';' ORDER BY d::text)), count(*) FROM mailguard.log_daily d")"
+	# a late row in a day already summed: there after that hour is rolled again
+	adm -c "INSERT INTO mailguard.log (ts, trace, account, verdict, rcpts) VALUES (date_trunc('day', now(), 'UTC') - interval '3 days' + interval '30 minutes', gen_random_uuid(), 'acct_r_late', 'accept', 4)"
+	expect "a late row: not in the daily level before it is rolled again" "0" "$(adm -c "SELECT count(*) FROM mailguard.log_daily WHERE account = 'acct_r_late'")"
+	adm -c "SELECT mailguard.log_rollup(date_trunc('day', now(), 'UTC') - interval '3 days')" >/dev/null
+	expect "rolled again from its day: the daily level sums the log again" "$(daily_from_log $db)" "$(daily_rows $db)"
+
+	# database.md's per-day query, as written there, against the log alone
+	doc=$(awk '/^Mails per account and UTC day/{f=1} f&&/^```sql$/{g=1; next} g&&/^```$/{exit} g{print}' "$ROOT/docs/database.md")
+	expect "database.md has the per-day query" "t" "$(grep -q 'mailguard.log_per_day' <<<"$doc" && echo t)"
+	expect "database.md's per-day query: the log's sums per account and UTC day, 7 days and today" \
+		"$(adm -c "SELECT account, (ts AT TIME ZONE 'UTC')::date AS day,
+			coalesce(count(*) FILTER (WHERE verdict = 'accept'), 0), coalesce(count(*) FILTER (WHERE verdict = 'refuse'), 0),
+			sum(rcpts) FILTER (WHERE verdict = 'accept')
+			FROM mailguard.log WHERE ts >= ((now() AT TIME ZONE 'UTC')::date - 7)::timestamp AT TIME ZONE 'UTC'
+			GROUP BY 1, 2 ORDER BY 2, 1")" \
+		"$(adm -c "SET TimeZone = 'Asia/Kolkata'" -f - <<<"$doc" | sed 1d)"
+	expect "the per-day query read the daily level (whole days before the watermark's)" "t" \
+		"$(adm -c "SELECT count(*) > 0 FROM mailguard.log_daily WHERE day >= (now() AT TIME ZONE 'UTC')::date - 7")"
+	expect "log_per_day(2): the last 2 days and today" \
+		"$(adm -c "SELECT account, (ts AT TIME ZONE 'UTC')::date AS day,
+			count(*) FILTER (WHERE verdict = 'accept'), count(*) FILTER (WHERE verdict = 'refuse'),
+			sum(rcpts) FILTER (WHERE verdict = 'accept')
+			FROM mailguard.log WHERE ts >= ((now() AT TIME ZONE 'UTC')::date - 2)::timestamp AT TIME ZONE 'UTC'
+			GROUP BY 1, 2 ORDER BY 2, 1")" \
+		"$(adm -c "SELECT * FROM mailguard.log_per_day(2)")"
+	expect "log_per_day: jit off, pinned search_path; not SECURITY DEFINER; no client, milter or PUBLIC may execute" \
+		"f|{\"search_path=pg_catalog, pg_temp\",jit=off}|f|f|f|f" \
+		"$(adm -c "SELECT prosecdef, proconfig, has_function_privilege('mailguard_client', p.oid, 'EXECUTE'),
+			has_function_privilege('mailguard_web', p.oid, 'EXECUTE'), has_function_privilege('mailguard_milter', p.oid, 'EXECUTE'),
+			has_function_privilege('public', p.oid, 'EXECUTE') FROM pg_proc p WHERE p.oid = 'mailguard.log_per_day(integer)'::regprocedure")"
+	expect_fail "the client role cannot call log_per_day" "permission denied for function log_per_day" web -c "SELECT * FROM mailguard.log_per_day()"
+
+	expect "a month's daily partition, owned by the owner, no client access" "mailguard_owner|f|f|f" \
+		"$(adm -c "SELECT relowner::regrole, has_table_privilege('mailguard_web', oid, 'SELECT'), has_table_privilege('public', oid, 'SELECT'),
+			has_table_privilege('mailguard_client', oid, 'SELECT') FROM pg_class WHERE relname = 'log_daily_' || to_char(now() AT TIME ZONE 'UTC', 'YYYY_MM')")"
+	expect_fail "the client role cannot read the daily level" "permission denied for table log_daily" web -c "SELECT count(*) FROM mailguard.log_daily"
+	expect_fail "the milter role cannot read the daily level" "permission denied for table log_daily" \
+		adm -c "SET ROLE mailguard_milter" -c "SELECT count(*) FROM mailguard.log_daily"
+}
+# }}}
+
 # {{{ run
 ALL=(a:migrations b:ownership c:client-privileges d:verdicts e:windows f:identity g:outcome h:notify i:concurrency j:retention
-	k:pg.sh l:lock-holder m:envelope n:deadline o:remove-client p:common-path q:rollup)
+	k:pg.sh l:lock-holder m:envelope n:deadline o:remove-client p:common-path q:rollup r:daily)
 # Setup shared by the cases: a peer client role.
 mgdb add-client nobody --peer >/dev/null || echo "# add-client nobody failed" >&2
 if [ "$PEER_LOGIN" = yes ] && [ "$(peer -c 'SELECT session_user' 2>&1)" != nobody ]; then
