@@ -50,6 +50,7 @@ const LABELS = [
 	'a' => 'a  no mailguard',
 	'm' => 'm  mailguard + DB, sync_commit=off',
 	'd' => 'd  mailguard + DB, sync_commit=on',
+	'r' => 'r  no mailguard; SELECT 1 + mail()',
 ];
 [, $dir, $nproc, $load1, $busy] = $argv;
 $variants = array_slice($argv, 5);

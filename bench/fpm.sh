@@ -11,6 +11,10 @@
 #   a  no mailguard
 #   m  mailguard + DSN, mailguard.synchronous_commit=off
 #   d  mailguard + DSN, synchronous_commit on (durable; no target)
+#   r  no mailguard, but one `SELECT 1` round trip (PHP's pgsql extension,
+#      a persistent connection as the client role, over the same socket)
+#      inside the timed part before mail(): the floor of any design that
+#      waits for one answer from the server before the MTA starts
 # Then three measurements of m alone:
 #   commits  database commits per mail over BENCH_FPM_COMMITS one-mail
 #            requests (pg_stat_database.xact_commit, read after the workers
@@ -64,6 +68,7 @@ ini() {
 	printf '%s\n' "sendmail_path = \"$STUB\"" "mail.add_x_header = 0" "display_errors = stderr" \
 		"log_errors = 0" "opcache.enable = 0"
 	case $1 in
+		r) echo "extension = pgsql" ;;
 		m|d|f)
 			printf '%s\n' "extension = $MG_SO" "mailguard.account = bench_${1/f/m}" "mailguard.syslog = 0" \
 				"mailguard.dsn = \"$MG_PG_DSN\""
@@ -112,12 +117,14 @@ stop_master() {
 # spawn (fork+exec of cgi-fcgi to its exit); the request's own line goes
 # to OUTFILE
 req() {
+	local floor=""
+	[ "$1" != r ] || floor=$MG_PG_DSN
 	"$SPAWN" "$2" SCRIPT_FILENAME="$WORK/www/fpm-mail.php" SCRIPT_NAME=/fpm-mail.php REQUEST_METHOD=GET \
-		QUERY_STRING="o=$3" cgi-fcgi -bind -connect "$WORK/fpm-$1.sock"
+		QUERY_STRING="o=$3" MG_BENCH_FLOOR_DSN="$floor" cgi-fcgi -bind -connect "$WORK/fpm-$1.sock"
 }
 # }}}
 
-VARIANTS=(a m d)
+VARIANTS=(a m d r)
 for v in "${VARIANTS[@]}"; do start_master "$v"; done
 for v in "${VARIANTS[@]}"; do req "$v" "$WARMUP" "$WORK/s/warm-$v" >/dev/null; done
 
@@ -152,7 +159,7 @@ gone() {
 	echo "bench: mailguard_web backends still there" >&2
 	exit 1
 }
-for v in a d; do stop_master "$v"; done
+for v in a d r; do stop_master "$v"; done
 stop_master m
 gone
 rows0=$(psql_su -c "SELECT count(*) FROM mailguard.log WHERE account = 'bench_m'")
