@@ -46,8 +46,14 @@ bool mg_pq_load(char *err, size_t err_size)
 		MG_PQ_SYM(PQgetResult), MG_PQ_SYM(PQgetisnull), MG_PQ_SYM(PQgetvalue), MG_PQ_SYM(PQisBusy),
 		MG_PQ_SYM(PQlibVersion), MG_PQ_SYM(PQnfields), MG_PQ_SYM(PQntuples),
 		MG_PQ_SYM(PQresultErrorField), MG_PQ_SYM(PQresultErrorMessage), MG_PQ_SYM(PQresultStatus),
-		MG_PQ_SYM(PQsendQueryParams), MG_PQ_SYM(PQsetNoticeReceiver), MG_PQ_SYM(PQsetnonblocking),
+		MG_PQ_SYM(PQsendPrepare), MG_PQ_SYM(PQsendQueryParams), MG_PQ_SYM(PQsendQueryPrepared),
+		MG_PQ_SYM(PQsetNoticeReceiver), MG_PQ_SYM(PQsetnonblocking),
 		MG_PQ_SYM(PQsocket), MG_PQ_SYM(PQstatus),
+	};
+	/* Pipeline mode (libpq 14): without it every question is the
+	 * unnamed statement (store.c, mg_db_send_check()). */
+	static const struct { const char *name; size_t offset; } optional[] = {
+		MG_PQ_SYM(PQenterPipelineMode), MG_PQ_SYM(PQexitPipelineMode), MG_PQ_SYM(PQpipelineSync),
 #undef MG_PQ_SYM
 	};
 	mg_pq_api api;
@@ -74,6 +80,11 @@ bool mg_pq_load(char *err, size_t err_size)
 			return false;
 		}
 		memcpy((char *) &api + fns[i].offset, &f, sizeof(f));
+	}
+	for (i = 0; i < sizeof(optional) / sizeof(optional[0]); i++) {
+		void *f = dlsym(h, optional[i].name);
+
+		memcpy((char *) &api + optional[i].offset, &f, sizeof(f));
 	}
 	mg_pq = api;
 	mg_pq_handle = h;

@@ -41,11 +41,17 @@ typedef struct {
 	char *(*PQresultErrorField)(const PGresult *, int);
 	char *(*PQresultErrorMessage)(const PGresult *);
 	ExecStatusType (*PQresultStatus)(const PGresult *);
+	int (*PQsendPrepare)(PGconn *, const char *, const char *, int, const Oid *);
 	int (*PQsendQueryParams)(PGconn *, const char *, int, const Oid *, const char *const *, const int *, const int *, int);
+	int (*PQsendQueryPrepared)(PGconn *, const char *, int, const char *const *, const int *, const int *, int);
 	PQnoticeReceiver (*PQsetNoticeReceiver)(PGconn *, PQnoticeReceiver, void *);
 	int (*PQsetnonblocking)(PGconn *, int);
 	int (*PQsocket)(const PGconn *);
 	ConnStatusType (*PQstatus)(const PGconn *);
+	/* optional (libpq 14 and later): NULL when the library has none */
+	int (*PQenterPipelineMode)(PGconn *);
+	int (*PQexitPipelineMode)(PGconn *);
+	int (*PQpipelineSync)(PGconn *);
 } mg_pq_api;
 
 extern mg_pq_api mg_pq;
@@ -79,11 +85,16 @@ bool mg_pq_loaded(void);
 #define PQresultErrorField mg_pq.PQresultErrorField
 #define PQresultErrorMessage mg_pq.PQresultErrorMessage
 #define PQresultStatus mg_pq.PQresultStatus
+#define PQsendPrepare mg_pq.PQsendPrepare
 #define PQsendQueryParams mg_pq.PQsendQueryParams
+#define PQsendQueryPrepared mg_pq.PQsendQueryPrepared
 #define PQsetNoticeReceiver mg_pq.PQsetNoticeReceiver
 #define PQsetnonblocking mg_pq.PQsetnonblocking
 #define PQsocket mg_pq.PQsocket
 #define PQstatus mg_pq.PQstatus
+#define PQenterPipelineMode mg_pq.PQenterPipelineMode
+#define PQexitPipelineMode mg_pq.PQexitPipelineMode
+#define PQpipelineSync mg_pq.PQpipelineSync
 #endif
 
 #endif

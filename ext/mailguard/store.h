@@ -38,6 +38,7 @@ typedef struct {
 	uint64_t backoff_ms;    /* how long it was opened for last, 0 = the database answered since */
 	size_t host_first;      /* of a DSN's host list: the one connected to last, tried first */
 	int pending;            /* outcome reports whose answer is still unread */
+	unsigned prepared;      /* named statements prepared on conn (MG_DB_PREPARED_*) */
 	char outcome_trace[40]; /* accepted mail whose failure is not yet reported, "" = none */
 	bool ended;             /* the server said FATAL outside a query: the session is over */
 	mg_db_state_kind state; /* what the last attempt learnt */
