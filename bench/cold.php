@@ -3,7 +3,10 @@
  * the same 21 parameters) and SELECT 1, each timed around one
  * pg_query_params()/pg_query() round trip, back to back ("warm") and after
  * a pause of PAUSE_MS ("idle": usleep; "spawn": popen() of the stub
- * sendmail, as mail() does). One line per (round, pause, statement):
+ * sendmail, as mail() does). The question twice: "policy", the unnamed
+ * statement (what the extension sends behind a transaction pooler), and
+ * "prepared", a named statement prepared once (what it sends otherwise).
+ * One line per (round, pause, statement):
  * "round pause statement p10 p50 p90" in microseconds.
  *
  *   php -d extension=pgsql cold.php DSN ACCOUNT STUB N ROUNDS PAUSE_MS */
@@ -14,11 +17,12 @@ $c = pg_connect($dsn) or exit(1);
 pg_query($c, 'SET synchronous_commit = off');
 $sql = 'SELECT verdict, reason, detail, trace FROM mailguard.mail($1, $2::integer, $3, $4::integer, $5::integer, $6,'
 	. ' $7::integer, $8, $9, $10, $11, $12::integer, $13, $14, $15, $16, $17, $18, $19::uuid, $20, $21::timestamptz)';
+pg_prepare($c, 'mailguard_check', $sql) or exit(1);
 $modes = ['warm', 'idle', 'spawn'];
 for ($r = 0; $r < $rounds; $r++) {
 	$order = array_merge(array_slice($modes, $r % 3), array_slice($modes, 0, $r % 3));
 	foreach ($order as $mode) {
-		foreach (['policy', 'select1'] as $what) {
+		foreach (['policy', 'prepared', 'select1'] as $what) {
 			$ts = [];
 			for ($i = 0; $i < $n; $i++) {
 				$p = [$account, 1, 'mail', 33, 1000, '/var/www/site/contact.php', 42, '/var/www/site/index.php',
@@ -32,9 +36,13 @@ for ($r = 0; $r < $rounds; $r++) {
 					pclose($h);
 				}
 				$t = hrtime(true);
-				$res = $what === 'policy' ? pg_query_params($c, $sql, $p) : pg_query($c, 'SELECT 1');
+				$res = match ($what) {
+					'policy' => pg_query_params($c, $sql, $p),
+					'prepared' => pg_execute($c, 'mailguard_check', $p),
+					'select1' => pg_query($c, 'SELECT 1'),
+				};
 				$ts[] = (hrtime(true) - $t) / 1000;
-				if ($res === false || ($what === 'policy' && pg_fetch_result($res, 0, 0) !== 'accept')) {
+				if ($res === false || ($what !== 'select1' && pg_fetch_result($res, 0, 0) !== 'accept')) {
 					fwrite(STDERR, "cold: the question failed or was refused\n");
 					exit(1);
 				}

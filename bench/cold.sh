@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # mailguard benchmark: the policy call warm and after a pause. The same
-# question (store.c's SQL, as the client role, synchronous_commit off) and
-# SELECT 1, timed from PHP over one connection: back to back, after an
+# question (store.c's SQL, as the client role, synchronous_commit off) as
+# the unnamed statement and as a prepared one, and SELECT 1, timed from
+# PHP over one connection: back to back, after an
 # idle pause (usleep), and after a stub sendmail run (popen, as mail()
 # does). What it shows: how much of mail()'s added time (bench/fpm.sh) is
 # the server's work run on a backend that sat idle while the MTA ran.
@@ -48,8 +49,8 @@ awk '
 	{ v[$2 " " $3] = v[$2 " " $3] " " $5 }
 	END {
 		for (m = 1; m <= 3; m++) { p = m == 1 ? "warm" : m == 2 ? "idle" : "spawn"
-			P = med(v[p " policy"]); S = med(v[p " select1"])
-			printf "  %-6s policy %5.0f us, SELECT 1 %4.0f us, policy - SELECT 1 %5.0f us\n", p, P, S, P - S
-			if (m == 1) { P0 = P; S0 = S } else
-				printf "         vs warm: policy x%.2f (+%.0f us), SELECT 1 +%.0f us\n", P / P0, P - P0, S - S0 }
+			P = med(v[p " policy"]); Q = med(v[p " prepared"]); S = med(v[p " select1"])
+			printf "  %-6s unnamed %5.0f us, prepared %5.0f us (x%.2f), SELECT 1 %4.0f us\n", p, P, Q, Q / P, S
+			if (m == 1) { P0 = P; Q0 = Q; S0 = S } else
+				printf "         vs warm: unnamed x%.2f (+%.0f us), prepared x%.2f (+%.0f us), SELECT 1 +%.0f us\n", P / P0, P - P0, Q / Q0, Q - Q0, S - S0 }
 	}' "$WORK/out"
