@@ -601,14 +601,15 @@ json "a row written behind the watermark is not in top (documented)" '!in_array(
 adm -c "SELECT mailguard.log_rollup(now() - interval '21 hours')" >/dev/null
 json "rolled again from its hour, it is" 'in_array("late1", array_column($j, "account"), true)' mg top accounts --limit 1000 --json
 rollup_same "roll-up, after rolling that hour again"
-# docs/database.md's "Mails per account and day" (the roll-up and the tail)
-# against the same days counted in the log alone.
-DAY_SQL=$(awk '/^Mails per account and day/ { want = 1 } want && /^```sql/ { inblock = 1; next } inblock && /^```/ { exit } inblock' "$ROOT/docs/database.md")
-like "docs/database.md: the per-day query reads the roll-up" "FROM mailguard.log_hourly" "$DAY_SQL"
-eq "docs/database.md: mails per account and day equal the log's" \
-	"$(adm -c "SELECT account, date_trunc('day', ts) AS day, count(*) FILTER (WHERE verdict = 'accept'),
+# docs/database.md's "Mails per account and UTC day" (mailguard.log_per_day():
+# the roll-up's levels and the tail) against the same days counted in the
+# log alone.
+DAY_SQL=$(awk '/^Mails per account and UTC day/ { want = 1 } want && /^```sql/ { inblock = 1; next } inblock && /^```/ { exit } inblock' "$ROOT/docs/database.md")
+like "docs/database.md: the per-day query reads the roll-up (log_per_day)" "FROM mailguard.log_per_day" "$DAY_SQL"
+eq "docs/database.md: mails per account and UTC day equal the log's" \
+	"$(adm -c "SELECT account, (ts AT TIME ZONE 'UTC')::date AS day, count(*) FILTER (WHERE verdict = 'accept'),
 		count(*) FILTER (WHERE verdict = 'refuse'), sum(rcpts) FILTER (WHERE verdict = 'accept')
-		FROM mailguard.log WHERE ts >= date_trunc('day', now()) - interval '7 days' GROUP BY 1, 2 ORDER BY 1, 2")" \
+		FROM mailguard.log WHERE ts >= ((now() AT TIME ZONE 'UTC')::date - 7)::timestamp AT TIME ZONE 'UTC' GROUP BY 1, 2 ORDER BY 2, 1")" \
 	"$(adm <<<"$DAY_SQL" | tail -n +2)"
 like "docs/database.md's query: days of rolled-up hours and of the tail" "^[1-9][0-9]*\|[1-9][0-9]*$" \
 	"$(adm -c "SELECT count(*) FILTER (WHERE ts < rolled_to), count(*) FILTER (WHERE ts >= rolled_to) FROM mailguard.log, mailguard.log_rollup_state
