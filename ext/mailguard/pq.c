@@ -51,7 +51,7 @@ bool mg_pq_load(char *err, size_t err_size)
 		MG_PQ_SYM(PQsocket), MG_PQ_SYM(PQstatus),
 	};
 	/* Pipeline mode (libpq 14): without it every question is the
-	 * unnamed statement (store.c, mg_db_send_check()). */
+	 * unnamed statement (store.c, mg_db_question()). */
 	static const struct { const char *name; size_t offset; } optional[] = {
 		MG_PQ_SYM(PQenterPipelineMode), MG_PQ_SYM(PQexitPipelineMode), MG_PQ_SYM(PQpipelineSync),
 #undef MG_PQ_SYM

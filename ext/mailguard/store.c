@@ -834,14 +834,19 @@ static void mg_db_error_answer(mg_db_result *r, PGresult *res)
 }
 
 /* Reads the PGRES_PIPELINE_SYNC that ends a pipeline (no NULL follows
- * it) and leaves pipeline mode. */
-static bool mg_db_pipeline_end(PGconn *conn, uint64_t deadline)
+ * it) and leaves pipeline mode. False on a timeout (*timed_out) or a
+ * broken connection. */
+static bool mg_db_pipeline_end(PGconn *conn, uint64_t deadline, bool *timed_out)
 {
 	PGresult *res;
 	bool ok;
 
+	*timed_out = false;
 	while (PQisBusy(conn)) {
-		if (mg_fd_wait(PQsocket(conn), false, deadline) <= 0 || !PQconsumeInput(conn)) {
+		int w = mg_fd_wait(PQsocket(conn), false, deadline);
+
+		if (w <= 0 || !PQconsumeInput(conn)) {
+			*timed_out = w == 0;
 			return false;
 		}
 	}
@@ -906,10 +911,9 @@ static PGresult *mg_db_question(PGconn *conn, bool envelope, int nparams, const 
 		goto broken;
 	}
 	if (pipeline) {
-		if (!mg_db_pipeline_end(conn, deadline)) {
+		if (!mg_db_pipeline_end(conn, deadline, &timed_out)) {
 			PQclear(prep);
 			PQclear(res);
-			timed_out = false;
 			goto broken;
 		}
 		if (PQresultStatus(prep) != PGRES_COMMAND_OK) {
