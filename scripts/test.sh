@@ -181,6 +181,12 @@ phpt() {
 		--show-diff "$MG_ROOT/tests" >"$out" 2>&1
 	local rc=$?
 	grep -E '^(FAIL|SKIP|BORK|LEAK)' "$out"
+	# why: the start of each failed test's diff (run-tests.php removes a
+	# test's old .diff when it runs it again, so these are this pass's)
+	find "$MG_ROOT/tests" \( -name '*.diff' -o -name '*.mem' \) | sort | while read -r d; do
+		echo "# ${d#"$MG_ROOT"/}:"
+		head -n 15 "$d" | sed 's/^/#   /'
+	done
 	local p f
 	p=$(sed -nE 's/^Tests passed *: *([0-9]+).*/\1/p' "$out" | tail -n 1)
 	f=$(sed -nE 's/^Tests failed *: *([0-9]+).*/\1/p' "$out" | tail -n 1)

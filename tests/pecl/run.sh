@@ -40,7 +40,9 @@ trap 'exit 130' INT TERM
 passed=0
 failed=0
 ok() { echo "ok - $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL - $1"; shift; for l in "$@"; do printf '#   %s\n' "$l"; done | head -n 30; failed=$((failed + 1)); }
+# every line of the details is prefixed, a multi-line one too: the suite's
+# summary shows only the lines that start with "#   "
+fail() { echo "FAIL - $1"; shift; [ $# = 0 ] || printf '%s\n' "$@" | sed 's/^/#   /' | head -n 40; failed=$((failed + 1)); }
 check() { local label=$1; shift; if "$@" >/dev/null 2>&1; then ok "$label"; else fail "$label"; fi; }
 finish() { echo "$passed passed, $failed failed"; [ "$failed" = 0 ]; exit $?; }
 like() { if grep -qE -- "$2" <<<"$3"; then ok "$1"; else fail "$1" "want /$2/ in:" "$3"; fi; }
@@ -135,7 +137,10 @@ like "make test started its own PostgreSQL" "^make test: private PostgreSQL in $
 if [ "${tfailed:-x}" = 0 ] && [ "$rc" = 0 ]; then
 	ok "make test: no test failed"
 else
-	fail "make test: no test failed (exit $rc)" "$(sed -n '/^FAILED TEST SUMMARY/,/^=====/p' <<<"$log" | grep -v '^[-=]' | head -n 20)"
+	# the failed tests' names, then the start of each one's diff
+	diffs=$(find "$SRC/tests" -name '*.diff' 2>/dev/null | sort | while read -r d; do
+		echo "${d#"$SRC"/}:"; head -n 15 "$d"; done)
+	fail "make test: no test failed (exit $rc)" "$(sed -n '/^FAILED TEST SUMMARY/,/^=====/p' <<<"$log" | grep -v '^[-=]' | head -n 20)" "$diffs"
 fi
 # The suite has ~100 tests; a skip on this machine (root, PostgreSQL,
 # every extension they name) is a test that did not run.
