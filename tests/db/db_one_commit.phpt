@@ -13,9 +13,7 @@ require __DIR__ . '/../inc/helpers.inc';
 $db = mg_db_private();
 $admin = $db['MG_PG_ADMIN_DSN'];
 $other = preg_replace('/dbname=\S+/', 'dbname=postgres', $admin);
-mg_sql("ALTER SYSTEM SET autovacuum = off", $admin);
-mg_sql("ALTER SYSTEM SET track_functions = 'pl'", $admin);
-mg_sql("SELECT pg_reload_conf()", $admin);
+mg_db_settings(['autovacuum' => 'off', 'track_functions' => 'pl'], $admin);
 mg_db_account('one_commit', [], $admin);
 
 // A backend flushes its statistics when it exits, before it leaves

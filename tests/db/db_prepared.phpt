@@ -12,8 +12,7 @@ require __DIR__ . '/../inc/helpers.inc';
 // (parse, bind, execute) with the statement's name.
 $db = mg_db_private();
 $admin = $db['MG_PG_ADMIN_DSN'];
-mg_sql("ALTER SYSTEM SET log_min_duration_statement = 0", $admin);
-mg_sql("SELECT pg_reload_conf()", $admin);
+mg_db_settings(['log_min_duration_statement' => '0'], $admin);
 mg_db_account('prepared', [], $admin);
 $log = $db['MG_PG_DIR'] . '/log/postgresql.log';
 
