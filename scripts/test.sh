@@ -126,6 +126,11 @@ harness "Postfix harness" '^FAIL' bash tests/postfix/run.sh
 # replication (tests/failover/run.sh).
 harness "failover to a promoted standby" '^(not ok|# (summary|mode=))' bash tests/failover/run.sh
 
+# A libpq without pipeline mode (libpq < 14): the extension built against
+# it with --with-mailguard=PREFIX asks the unnamed statement with
+# mailguard.pooler = none too (tests/libpq/run.sh).
+harness "libpq without pipeline mode" '^(FAIL|#)' bash tests/libpq/run.sh
+
 # Two runs of the suite at once see nothing of each other: no test names a
 # fixed temporary path, and two runs of phpt tests in one private /tmp
 # leave nothing outside their run dirs (tests/isolation/run.sh).
