@@ -35,7 +35,8 @@ function show(Socket $log, string $what, $r): void
 show($log, 'first mail', mail('a@example.com', 'one', 'b'));
 $b1 = backends();
 mg_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'db_session_ended'");
-usleep(200000);
+// until the backend has gone (its socket closed), 10 s at most
+for ($i = 0; $i < 50 && backends() !== []; $i++);
 show($log, 'after the session was ended', mail('a@example.com', 'two', 'b'));
 $b2 = backends();
 show($log, 'and the next', mail('a@example.com', 'three', 'b'));
