@@ -27,7 +27,9 @@ $cases = [
 	'error_log headers' => fn() => error_log('m', 1, 'a@example.com', "x-php-originating-script:0:innocent.php"),
 	'mb_send_mail folded' => fn() => mb_send_mail('a@example.com', 's', 'm', "X-PHP-Originating-Script:\r\n\t0:innocent.php"),
 	'imap_mail subject injection' => fn() => imap_mail('a@example.com', "s\r\n$fake", 'm'),
+	'imap_mail to injection' => fn() => imap_mail("a@example.com\n$fake", 's', 'm'),
 	'imap_mail cc injection' => fn() => imap_mail('a@example.com', 's', 'm', null, "c@example.com\n$fake"),
+	'imap_mail bcc injection' => fn() => imap_mail('a@example.com', 's', 'm', null, null, "b@example.com\n$fake"),
 	'imap_mail return path injection' => fn() => imap_mail('a@example.com', 's', 'm', null, null, null, "r@example.com\n$fake"),
 ];
 foreach ($cases as $what => $call) {
@@ -65,5 +67,7 @@ error_log destination injection: refused (refuse)
 error_log headers: refused (refuse)
 mb_send_mail folded: refused (refuse)
 imap_mail subject injection: refused (refuse)
+imap_mail to injection: refused (refuse)
 imap_mail cc injection: refused (refuse)
+imap_mail bcc injection: refused (refuse)
 imap_mail return path injection: refused (refuse)
