@@ -1,5 +1,5 @@
 --TEST--
-imap_mail() headers starting with whitespace must not continue mailguard's stamp line: refused, or the stamp's value stays exactly <uid>:<basename>
+imap_mail() headers starting with whitespace must not continue mailguard's stamp line: refused (imap checks nothing itself), and logged as verdict=refuse reason=malformed-headers
 --EXTENSIONS--
 imap
 sockets
@@ -23,8 +23,9 @@ foreach ($cases as $what => $h) {
 	$mails = mg_mails();
 	mg_mails_clear();
 	$lines = mg_log_read($log);
+	$f = $lines[0]['fields'] ?? [];
 	if ($r === false && !$mails) {
-		echo "$what: refused\n";
+		echo "$what: refused, logged: ", $f['verdict'] ?? '-', ' ', $f['reason'] ?? '-', "\n";
 		continue;
 	}
 	/* the stamp's whole value as a mail reader unfolds it */
@@ -38,7 +39,7 @@ foreach ($cases as $what => $h) {
 require __DIR__ . '/../inc/helpers.inc';
 mg_clean();
 ?>
---EXPECTREGEX--
-leading space: (refused|stamp intact)
-leading tab, more headers: (refused|stamp intact)
-leading CRLF \+ space: (refused|stamp intact)
+--EXPECT--
+leading space: refused, logged: refuse malformed-headers
+leading tab, more headers: refused, logged: refuse malformed-headers
+leading CRLF + space: refused, logged: refuse malformed-headers
