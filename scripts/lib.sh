@@ -14,7 +14,7 @@ mg_say() { printf '==> %s\n' "$*"; }
 # milter/tests/exim.sh unpacks that package (it conflicts with postfix).
 mg_install_deps() {
 	local pkgs="php8.2-dev php8.2-cli php8.2-mbstring php8.2-imap php8.2-opcache
-		php8.2-fpm php8.2-pgsql libfcgi-bin apache2 libapache2-mod-php8.2 pgbouncer
+		php8.2-fpm php8.2-cgi php8.2-pgsql libfcgi-bin apache2 libapache2-mod-php8.2 pgbouncer
 		re2c libpq-dev pkg-config valgrind clang make gcc
 		postgresql-15 postgresql-client-15 postfix chromium
 		libmilter-dev php-symfony-mailer libphp-phpmailer php-pear

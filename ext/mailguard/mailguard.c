@@ -429,6 +429,16 @@ static PHP_MSHUTDOWN_FUNCTION(mailguard)
 }
 /* }}} */
 
+/* {{{ PHP_RINIT_FUNCTION */
+static PHP_RINIT_FUNCTION(mailguard)
+{
+	/* The request's vhost and client, before any of its code can change
+	 * what the SAPI answers (origin.h). */
+	mg_origin_request_start();
+	return SUCCESS;
+}
+/* }}} */
+
 /* {{{ PHP_RSHUTDOWN_FUNCTION */
 static PHP_RSHUTDOWN_FUNCTION(mailguard)
 {
@@ -440,6 +450,7 @@ static PHP_RSHUTDOWN_FUNCTION(mailguard)
 	 * say "sent" until this worker's next mail (nothing to send, no
 	 * statement, when it went out). */
 	mg_db_report();
+	mg_origin_request_end();
 	return SUCCESS;
 }
 /* }}} */
@@ -488,7 +499,7 @@ zend_module_entry mailguard_module_entry = {
 	NULL,                        /* no userland functions */
 	PHP_MINIT(mailguard),
 	PHP_MSHUTDOWN(mailguard),
-	NULL,
+	PHP_RINIT(mailguard),
 	PHP_RSHUTDOWN(mailguard),
 	PHP_MINFO(mailguard),
 	PHP_MAILGUARD_VERSION,

@@ -59,7 +59,9 @@ static const char *mg_host(void)
 }
 
 /* The SAPI's own view of the request (FastCGI params, Apache's
- * subprocess_env). Unlike $_SERVER or getenv(), a script cannot change it. */
+ * subprocess_env), unlike $_SERVER or getenv(). Read when the request
+ * starts: a script can change some SAPIs' answers later
+ * (mg_origin_request_start()). */
 static char *mg_sapi_var(const char *name, size_t len)
 {
 	char *v = sapi_getenv(name, len);
@@ -80,8 +82,35 @@ static zend_long mg_script_owner(void)
 	return st != NULL ? (zend_long) st->st_uid : (zend_long) getuid();
 }
 
+void mg_origin_request_start(void)
+{
+	mg_origin_cache *c = &MG_G(origin);
+
+	c->request_vhost = mg_sapi_var(ZEND_STRL("SERVER_NAME"));
+	if (c->request_vhost == NULL) {
+		c->request_vhost = mg_sapi_var(ZEND_STRL("HTTP_HOST"));
+	}
+	c->request_client = mg_sapi_var(ZEND_STRL("REMOTE_ADDR"));
+	c->request_read = true;
+}
+
+void mg_origin_request_end(void)
+{
+	mg_origin_cache *c = &MG_G(origin);
+
+	if (c->request_vhost != NULL) {
+		efree(c->request_vhost);
+	}
+	if (c->request_client != NULL) {
+		efree(c->request_client);
+	}
+	c->request_vhost = c->request_client = NULL;
+	c->request_read = false;
+}
+
 void mg_origin_collect(mg_origin *o)
 {
+	mg_origin_cache *c = &MG_G(origin);
 	uid_t euid = geteuid();
 
 	memset(o, 0, sizeof(*o));
@@ -98,11 +127,17 @@ void mg_origin_collect(mg_origin *o)
 	o->script = zend_get_executed_filename();
 	o->line = zend_get_executed_lineno();
 	o->entry = SG(request_info).path_translated != NULL ? SG(request_info).path_translated : "";
-	o->vhost = mg_sapi_var(ZEND_STRL("SERVER_NAME"));
-	if (o->vhost == NULL) {
-		o->vhost = mg_sapi_var(ZEND_STRL("HTTP_HOST"));
+	if (c->request_read) {
+		o->vhost = c->request_vhost != NULL ? estrdup(c->request_vhost) : NULL;
+		o->client = c->request_client != NULL ? estrdup(c->request_client) : NULL;
+	} else {
+		/* a mail before this module's RINIT (another module's RINIT) */
+		o->vhost = mg_sapi_var(ZEND_STRL("SERVER_NAME"));
+		if (o->vhost == NULL) {
+			o->vhost = mg_sapi_var(ZEND_STRL("HTTP_HOST"));
+		}
+		o->client = mg_sapi_var(ZEND_STRL("REMOTE_ADDR"));
 	}
-	o->client = mg_sapi_var(ZEND_STRL("REMOTE_ADDR"));
 	o->host = mg_host();
 	o->pid = (zend_long) getpid();
 	o->sapi = sapi_module.name;

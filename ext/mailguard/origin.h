@@ -12,7 +12,7 @@
 
 /* Who sent a mail and from where: everything is taken from the process,
  * the engine and the SAPI, never from values a script can overwrite
- * ($_SERVER, putenv()). */
+ * ($_SERVER, putenv(), apache_setenv()). */
 /* Per-process look-ups (origin.c's part of the module globals). An FPM
  * worker changes uid after MINIT, so the user name is looked up on first
  * use and again whenever the euid differs; the host name once per pid. */
@@ -21,6 +21,14 @@ typedef struct {
 	char user_name[64];
 	pid_t host_pid;         /* host_name was read by this pid */
 	char host_name[256];
+	/* The request's vhost and client, read from the SAPI when the request
+	 * starts (RINIT), before any of its code runs: under mod_php a script
+	 * can rewrite what the SAPI answers later (apache_setenv() writes
+	 * Apache's subprocess_env), under plain CGI putenv() writes the
+	 * environment the SAPI reads. emalloc()ed, freed in RSHUTDOWN. */
+	bool request_read;      /* set between RINIT and RSHUTDOWN */
+	char *request_vhost;    /* SERVER_NAME, else HTTP_HOST; NULL when none */
+	char *request_client;   /* REMOTE_ADDR; NULL when none */
 } mg_origin_cache;
 
 typedef struct {
@@ -37,6 +45,9 @@ typedef struct {
 	const char *sapi;
 } mg_origin;
 
+/* Request start and end (RINIT, RSHUTDOWN): the SAPI's vhost and client. */
+void mg_origin_request_start(void);
+void mg_origin_request_end(void);
 void mg_origin_collect(mg_origin *o);
 void mg_origin_free(mg_origin *o);
 /* Whose uid the stamp names (mailguard.stamp_uid). */

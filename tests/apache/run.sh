@@ -99,6 +99,22 @@ cp "$RUN/www1/send.php" "$RUN/www2/send.php"
 cp "$RUN/www1/send.php" "$RUN/www1/owned.php"
 chown 65534 "$RUN/www1/owned.php"
 cp "$RUN/www1/send.php" "$RUN/www3/send.php"
+# A script that fakes its origin before it sends (threat model row 7):
+# vhost and client must still be Apache's, not these.
+cat >"$RUN/www1/spoof.php" <<'EOF'
+<?php
+$_SERVER['REMOTE_ADDR'] = '203.0.113.66';
+$_SERVER['SERVER_NAME'] = 'forged.example';
+$_SERVER['HTTP_HOST'] = 'forged-host.example';
+$_ENV['REMOTE_ADDR'] = '203.0.113.67';
+putenv('REMOTE_ADDR=203.0.113.68');
+putenv('SERVER_NAME=forged-env.example');
+putenv('HTTP_HOST=forged-env-host.example');
+apache_setenv('REMOTE_ADDR', '203.0.113.69');
+apache_setenv('SERVER_NAME', 'forged-apache.example');
+$r = mail('rcpt@example.com', 'subject', 'body');
+echo json_encode(['pid' => getmypid(), 'ret' => $r]), "\n";
+EOF
 # .htaccess: php_value cannot reach a PHP_INI_SYSTEM setting
 cat >"$RUN/www2/.htaccess" <<'EOF'
 php_value mailguard.account from_htaccess
@@ -227,6 +243,9 @@ mb=$(mails)
 r6=$(get shop1.example /owned.php)
 check "A8. mod_php (all customers as www-data): the stamp names the owner of the entry script (65534), not the process's uid" \
 	"200 X-PHP-Originating-Script: 65534:owned.php" "${r6%% *} $(grep -m1 '^X-PHP-Originating-Script:' "$RUN/mail/$mb/eml" 2>/dev/null | tr -d '\r')"
+r7=$(get shop1.example /spoof.php)
+check "A9. \$_SERVER, \$_ENV, putenv() and apache_setenv() set to other values: the log has Apache's vhost and client, nothing forged" \
+	"200 shop1.example 127.0.0.1 0" "${r7%% *} $(lastkv vhost) $(lastkv client) $(tail -n 1 "$RUN/syslog.txt" | grep -cE 'forged|203\.0\.113')"
 if grep -qiE 'segfault|child pid [0-9]+ exit signal' "$RUN/error.log"; then
 	fail "no crash in Apache's error log"; grep -iE 'segfault|exit signal' "$RUN/error.log" | head -n 5 | sed 's/^/#   /'
 else
