@@ -190,7 +190,7 @@ phpt() {
 	# test's old .diff when it runs it again, so these are this pass's)
 	find "$MG_ROOT/tests" \( -name '*.diff' -o -name '*.mem' \) | sort | while read -r d; do
 		echo "# ${d#"$MG_ROOT"/}:"
-		head -n 15 "$d" | sed 's/^/#   /'
+		head -n 15 "$d" | sed -e 's/^/#   /' -e '$a\'
 	done
 	local p f
 	p=$(sed -nE 's/^Tests passed *: *([0-9]+).*/\1/p' "$out" | tail -n 1)
