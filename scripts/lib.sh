@@ -18,7 +18,7 @@ mg_install_deps() {
 		re2c libpq-dev pkg-config valgrind clang make gcc
 		postgresql-15 postgresql-client-15 postfix chromium
 		libmilter-dev php-symfony-mailer libphp-phpmailer php-pear
-		libmariadb3 libidn12 libspf2-2"
+		libmariadb3 libidn12 libspf2-2 openssl iproute2"
 	local missing=""
 	for p in $pkgs; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

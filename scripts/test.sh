@@ -131,6 +131,12 @@ harness "failover to a promoted standby" '^(not ok|# (summary|mode=))' bash test
 # mailguard.pooler = none too (tests/libpq/run.sh).
 harness "libpq without pipeline mode" '^(FAIL|#)' bash tests/libpq/run.sh
 
+# Broken client certificates, root.crt and .pgpass in the home directory
+# of the passwd entry (and at HOME, PGSSLCERT, ...) do not reach
+# mailguard's TLS connection; files the DSN names do (tests/tls/run.sh,
+# in private network and mount namespaces).
+harness "libpq's files in the passwd home, over TLS" '^FAIL' bash tests/tls/run.sh
+
 # Two runs of the suite at once see nothing of each other: no test names a
 # fixed temporary path, and two runs of phpt tests in one private /tmp
 # leave nothing outside their run dirs (tests/isolation/run.sh).
