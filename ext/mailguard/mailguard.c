@@ -450,6 +450,22 @@ static PHP_RSHUTDOWN_FUNCTION(mailguard)
 	 * say "sent" until this worker's next mail (nothing to send, no
 	 * statement, when it went out). */
 	mg_db_report();
+	return SUCCESS;
+}
+/* }}} */
+
+/* {{{ post deactivate: after every module's RSHUTDOWN
+ * User code can still run after this module's RSHUTDOWN: the session
+ * module's RSHUTDOWN (registered before this one, so shut down after it)
+ * calls a save handler's write(), which may send mail. Such a mail must
+ * still see the vhost and client read in RINIT (else a script could forge
+ * them with putenv() or apache_setenv() before it), and a bailout inside
+ * it must not leave the forced stamp setting to the next request. Both are
+ * undone here, after the last user code of the request and before its
+ * memory goes. */
+static ZEND_MODULE_POST_ZEND_DEACTIVATE_D(mailguard)
+{
+	mg_hook_request_end();
 	mg_origin_request_end();
 	return SUCCESS;
 }
@@ -506,7 +522,7 @@ zend_module_entry mailguard_module_entry = {
 	PHP_MODULE_GLOBALS(mailguard),
 	PHP_GINIT(mailguard),
 	NULL,
-	NULL,
+	ZEND_MODULE_POST_ZEND_DEACTIVATE_N(mailguard),
 	STANDARD_MODULE_PROPERTIES_EX
 };
 /* }}} */

@@ -82,15 +82,26 @@ static zend_long mg_script_owner(void)
 	return st != NULL ? (zend_long) st->st_uid : (zend_long) getuid();
 }
 
+/* The vhost (SERVER_NAME, else HTTP_HOST) and the client (REMOTE_ADDR)
+ * as the SAPI answers now; emalloc()ed, NULL when there is none. */
+static void mg_sapi_request_vars(char **vhost, char **client)
+{
+	*vhost = mg_sapi_var(ZEND_STRL("SERVER_NAME"));
+	if (*vhost == NULL) {
+		*vhost = mg_sapi_var(ZEND_STRL("HTTP_HOST"));
+	}
+	*client = mg_sapi_var(ZEND_STRL("REMOTE_ADDR"));
+}
+
 void mg_origin_request_start(void)
 {
 	mg_origin_cache *c = &MG_G(origin);
 
-	c->request_vhost = mg_sapi_var(ZEND_STRL("SERVER_NAME"));
-	if (c->request_vhost == NULL) {
-		c->request_vhost = mg_sapi_var(ZEND_STRL("HTTP_HOST"));
-	}
-	c->request_client = mg_sapi_var(ZEND_STRL("REMOTE_ADDR"));
+	mg_sapi_request_vars(&c->request_vhost, &c->request_client);
+	/* Some SAPIs (php-cgi, FPM) free the script's path when it has run,
+	 * before the modules' RSHUTDOWN, where a session save handler can
+	 * still send mail. */
+	c->request_entry = SG(request_info).path_translated != NULL ? estrdup(SG(request_info).path_translated) : NULL;
 	c->request_read = true;
 }
 
@@ -104,7 +115,10 @@ void mg_origin_request_end(void)
 	if (c->request_client != NULL) {
 		efree(c->request_client);
 	}
-	c->request_vhost = c->request_client = NULL;
+	if (c->request_entry != NULL) {
+		efree(c->request_entry);
+	}
+	c->request_vhost = c->request_client = c->request_entry = NULL;
 	c->request_read = false;
 }
 
@@ -126,17 +140,16 @@ void mg_origin_collect(mg_origin *o)
 	 * call_user_func() or array_map() names the script that made it. */
 	o->script = zend_get_executed_filename();
 	o->line = zend_get_executed_lineno();
-	o->entry = SG(request_info).path_translated != NULL ? SG(request_info).path_translated : "";
+	o->entry = SG(request_info).path_translated != NULL ? SG(request_info).path_translated
+		: c->request_entry != NULL ? c->request_entry : "";
 	if (c->request_read) {
 		o->vhost = c->request_vhost != NULL ? estrdup(c->request_vhost) : NULL;
 		o->client = c->request_client != NULL ? estrdup(c->request_client) : NULL;
 	} else {
-		/* a mail before this module's RINIT (another module's RINIT) */
-		o->vhost = mg_sapi_var(ZEND_STRL("SERVER_NAME"));
-		if (o->vhost == NULL) {
-			o->vhost = mg_sapi_var(ZEND_STRL("HTTP_HOST"));
-		}
-		o->client = mg_sapi_var(ZEND_STRL("REMOTE_ADDR"));
+		/* A mail outside this module's RINIT..RSHUTDOWN (another module's
+		 * RINIT or RSHUTDOWN): read for this mail only. Not cached: after
+		 * RSHUTDOWN the request's memory is gone before the next RINIT. */
+		mg_sapi_request_vars(&o->vhost, &o->client);
 	}
 	o->host = mg_host();
 	o->pid = (zend_long) getpid();

@@ -25,10 +25,13 @@ typedef struct {
 	 * starts (RINIT), before any of its code runs: under mod_php a script
 	 * can rewrite what the SAPI answers later (apache_setenv() writes
 	 * Apache's subprocess_env), under plain CGI putenv() writes the
-	 * environment the SAPI reads. emalloc()ed, freed in RSHUTDOWN. */
-	bool request_read;      /* set between RINIT and RSHUTDOWN */
+	 * environment the SAPI reads. emalloc()ed, freed after the last
+	 * RSHUTDOWN (post deactivate): a session save handler can send mail
+	 * from the session module's RSHUTDOWN. */
+	bool request_read;      /* set from RINIT to post deactivate */
 	char *request_vhost;    /* SERVER_NAME, else HTTP_HOST; NULL when none */
 	char *request_client;   /* REMOTE_ADDR; NULL when none */
+	char *request_entry;    /* the script the request started; NULL when none */
 } mg_origin_cache;
 
 typedef struct {
@@ -45,7 +48,8 @@ typedef struct {
 	const char *sapi;
 } mg_origin;
 
-/* Request start and end (RINIT, RSHUTDOWN): the SAPI's vhost and client. */
+/* Request start and end (RINIT, post deactivate): the SAPI's vhost,
+ * client and entry script. */
 void mg_origin_request_start(void);
 void mg_origin_request_end(void);
 void mg_origin_collect(mg_origin *o);

@@ -115,6 +115,24 @@ apache_setenv('SERVER_NAME', 'forged-apache.example');
 $r = mail('rcpt@example.com', 'subject', 'body');
 echo json_encode(['pid' => getmypid(), 'ret' => $r]), "\n";
 EOF
+# The same from a session save handler's write(), which the session
+# module calls from its RSHUTDOWN, after mailguard's (check A10).
+cat >"$RUN/www1/spoof_session.php" <<'EOF'
+<?php
+session_set_save_handler(fn($p, $n) => true, fn() => true, fn($id) => '',
+	function ($id, $data) {
+		putenv('REMOTE_ADDR=203.0.113.68');
+		putenv('SERVER_NAME=forged-env.example');
+		apache_setenv('REMOTE_ADDR', '203.0.113.69');
+		apache_setenv('SERVER_NAME', 'forged-apache.example');
+		mail('rcpt@example.com', 'from write()', 'body');
+		return true;
+	}, fn($id) => true, fn($l) => 0);
+session_id('mgsession');
+session_start();
+$_SESSION['n'] = 1;
+echo json_encode(['pid' => getmypid()]), "\n";
+EOF
 # .htaccess: php_value cannot reach a PHP_INI_SYSTEM setting
 cat >"$RUN/www2/.htaccess" <<'EOF'
 php_value mailguard.account from_htaccess
@@ -246,6 +264,11 @@ check "A8. mod_php (all customers as www-data): the stamp names the owner of the
 r7=$(get shop1.example /spoof.php)
 check "A9. \$_SERVER, \$_ENV, putenv() and apache_setenv() set to other values: the log has Apache's vhost and client, nothing forged" \
 	"200 shop1.example 127.0.0.1 0" "${r7%% *} $(lastkv vhost) $(lastkv client) $(tail -n 1 "$RUN/syslog.txt" | grep -cE 'forged|203\.0\.113')"
+n0=$(lines)
+r8=$(get shop1.example /spoof_session.php)
+for i in $(seq 50); do [ "$(lines)" -gt "$n0" ] && break; sleep 0.1; done
+check "A10. the same in a session save handler's write(), after mailguard's RSHUTDOWN: the request's vhost and client, nothing forged" \
+	"200 shop1.example 127.0.0.1 1 0" "${r8%% *} $(lastkv vhost) $(lastkv client) $(tail -n 1 "$RUN/syslog.txt" | grep -c 'subject="from write()"') $(tail -n 1 "$RUN/syslog.txt" | grep -cE 'forged|203\.0\.113')"
 if grep -qiE 'segfault|child pid [0-9]+ exit signal' "$RUN/error.log"; then
 	fail "no crash in Apache's error log"; grep -iE 'segfault|exit signal' "$RUN/error.log" | head -n 5 | sed 's/^/#   /'
 else
