@@ -1025,11 +1025,13 @@ void mg_db_report(void)
 	PGconn *conn = MG_G(store).conn;
 	const char *values[2];
 	int sent;
-	uint64_t deadline = mg_clock_ms() + (uint64_t) MG_G(timeout_ms);
+	uint64_t deadline;
 
+	/* Every request ends here: nothing to report is the common case. */
 	if (MG_G(store).outcome_trace[0] == '\0' || !mg_db_owned() || PQstatus(conn) != CONNECTION_OK) {
 		return;
 	}
+	deadline = mg_clock_ms() + (uint64_t) MG_G(timeout_ms);
 	/* PQsendQueryParams() copies the values into its buffer. */
 	values[0] = MG_G(store).outcome_trace;
 	values[1] = "failed";
