@@ -40,15 +40,8 @@ done
 T0=$(date +%s%N)
 
 # {{{ temp dir, cleanup
-RUN=$(mktemp -d "${TMPDIR:-/tmp}/mg-exim.XXXXXX") || die "mktemp failed"
-chmod 0711 "$RUN"
-PGDIR=$RUN/pg
-cleanup() {
-	[ -d "$PGDIR" ] && bash "$ROOT/scripts/pg.sh" destroy "$PGDIR" >/dev/null 2>&1
-	if [ -n "${MG_EXIM_KEEP:-}" ]; then echo "# kept $RUN" >&2; else rm -rf -- "$RUN"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# RUN, PGDIR, cleanup on exit (tests/inc/harness.sh)
+run_dir exim MG_EXIM_KEEP
 # }}}
 
 # {{{ Exim, unpacked

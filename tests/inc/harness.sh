@@ -8,6 +8,10 @@
 #   ensure_user NAME        a system user without home or shell, created
 #                           once and kept (a concurrent run creating it
 #                           first is fine)
+#   run_dir NAME KEEPVAR    RUN: a new temp dir ${TMPDIR:-/tmp}/mg-NAME.XXXXXX
+#                           (0711), PGDIR=$RUN/pg; on exit the cluster in
+#                           PGDIR is destroyed and RUN removed, unless the
+#                           variable named KEEPVAR is set (needs ROOT)
 
 passed=0
 failed=0
@@ -39,4 +43,17 @@ pg_peer_hba() {
 		"$0" "$db" "$map" >"$d/data/pg_hba.conf"
 	sed "s/^/$map /" >>"$d/data/pg_ident.conf"
 	chown "$os:" "$d/data/pg_hba.conf" "$d/data/pg_ident.conf"
+}
+
+run_dir() {
+	RUN=$(mktemp -d "${TMPDIR:-/tmp}/mg-$1.XXXXXX") || die "mktemp failed"
+	chmod 0711 "$RUN"
+	PGDIR=$RUN/pg
+	RUN_KEEP_VAR=$2
+	trap run_dir_cleanup EXIT
+	trap 'exit 130' INT TERM
+}
+run_dir_cleanup() {
+	[ -d "$PGDIR" ] && bash "$ROOT/scripts/pg.sh" destroy "$PGDIR" >/dev/null 2>&1
+	if [ -n "${!RUN_KEEP_VAR:-}" ]; then echo "# kept $RUN" >&2; else rm -rf -- "$RUN"; fi
 }

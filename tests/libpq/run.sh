@@ -39,14 +39,8 @@ for cmd in "$PHP" "$PHPIZE" "$PHP_CONFIG" cc nm psql pkg-config; do
 done
 [ -f "$SO" ] || die "$SO not found (source scripts/lib.sh && mg_build)"
 
-RUN=$(mktemp -d "${TMPDIR:-/tmp}/mg-libpq.XXXXXX") || die "mktemp failed"
-chmod 0711 "$RUN"
-cleanup() {
-	[ -d "$RUN/pg" ] && bash "$ROOT/scripts/pg.sh" destroy "$RUN/pg" >/dev/null 2>&1
-	if [ -n "${MG_LIBPQ_KEEP:-}" ]; then echo "# kept $RUN" >&2; else rm -rf -- "$RUN"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# RUN, PGDIR (= $RUN/pg), cleanup on exit (tests/inc/harness.sh)
+run_dir libpq MG_LIBPQ_KEEP
 
 # {{{ the libpq prefix
 real=$(pkg-config --variable=libdir libpq)/libpq.so.5

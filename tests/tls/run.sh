@@ -47,15 +47,8 @@ if [ -z "${MG_TLS_IN_NS:-}" ]; then
 fi
 ip link set lo up || die "cannot bring up the namespace's loopback"
 
-RUN=$(mktemp -d "${TMPDIR:-/tmp}/mg-tls.XXXXXX") || die "mktemp failed"
-chmod 0711 "$RUN"
-PGDIR=$RUN/pg
-cleanup() {
-	[ -d "$PGDIR" ] && bash "$ROOT/scripts/pg.sh" destroy "$PGDIR" >/dev/null 2>&1
-	if [ -n "${MG_TLS_KEEP:-}" ]; then echo "# kept $RUN" >&2; else rm -rf -- "$RUN"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# RUN, PGDIR, cleanup on exit (tests/inc/harness.sh)
+run_dir tls MG_TLS_KEEP
 
 # {{{ PostgreSQL with TLS on 127.0.0.1 (of this namespace)
 bash "$ROOT/scripts/pg.sh" start "$PGDIR" >"$RUN/pg.env" 2>"$RUN/pg.log" || die "pg.sh start failed" "$RUN/pg.log"
