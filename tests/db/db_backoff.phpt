@@ -20,7 +20,8 @@ mg_mta_install();
 // started (the failure came after), one that must find it closed from
 // when it returned (the failure came before). Nothing else this process
 // does between the two, such as reading the log, shortens the margins,
-// which matters on a loaded machine and under valgrind.
+// which matters on a loaded machine and under valgrind. An unexpected
+// answer comes with the timing, so that a diff says what was late.
 // [label, 'start' or 'end' of the last failed mail, seconds after it]
 $steps = [
 	['1 first failure: wait 1 s', 'end', 0],
@@ -42,7 +43,14 @@ foreach ($steps as [$label, $edge, $after]) {
 	$end = microtime(true);
 	$lines = array_filter(mg_log_read($log), fn($l) => isset($l['fields']['verdict']));
 	$f = end($lines)['fields'] ?? [];
-	echo "$label: db=", $f['db'] ?? '?', "\n";
+	$db = $f['db'] ?? '?';
+	echo "$label: db=$db";
+	// the timing, for a diff, when the answer was not the one expected
+	if ($db !== ($edge === 'start' ? 'backing-off' : 'connect')) {
+		printf(' (sent %.3f s after the last failed mail\'s %s, wanted %.1f; it took %.3f s; this one %.3f s)',
+			$start - $last[$edge], $edge, $after, $last['end'] - $last['start'], $end - $start);
+	}
+	echo "\n";
 	if (($f['db'] ?? '') === 'connect') {
 		$last = ['start' => $start, 'end' => $end];
 	}
