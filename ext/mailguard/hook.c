@@ -318,14 +318,22 @@ static void mg_process(const mg_call *c, zif_handler orig, INTERNAL_FUNCTION_PAR
 			mg_send(c, false, NULL, NULL, orig, INTERNAL_FUNCTION_PARAM_PASSTHRU);
 			mg_report_mail(c, &o, &f, &v, "invalid", mg_result(return_value));
 			break;
-		case MG_PASS_MAIL:
+		case MG_PASS_MAIL: {
+			/* Until the call returns the mail counts as not sent: a bailout
+			 * inside it leaves the mark for the end of the request. */
+			bool marked = v.trace != NULL && mg_db_inflight(v.trace);
+
 			mg_send(c, MG_G(header) || (!c->own_stamp && PG(mail_x_header)), v.trace, v.envelope, orig,
 				INTERNAL_FUNCTION_PARAM_PASSTHRU);
+			if (marked) {
+				mg_db_inflight(NULL);
+			}
 			if (v.trace != NULL) {
 				mg_db_outcome(v.trace, !EG(exception) && Z_TYPE_P(return_value) == IS_TRUE);
 			}
 			mg_report_mail(c, &o, &f, &v, "accept", mg_result(return_value));
 			break;
+		}
 	}
 	mg_facts_free(&f);
 	mg_origin_free(&o);

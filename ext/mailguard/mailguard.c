@@ -466,6 +466,8 @@ static PHP_RSHUTDOWN_FUNCTION(mailguard)
 static ZEND_MODULE_POST_ZEND_DEACTIVATE_D(mailguard)
 {
 	mg_hook_request_end();
+	/* a late mail's failure, or one whose call a bailout cut short */
+	mg_db_report();
 	mg_origin_request_end();
 	return SUCCESS;
 }

@@ -185,8 +185,9 @@ static void mg_db_drop(void)
 		MG_G(store).conn = NULL;
 		MG_G(store).pending = 0;
 		MG_G(store).prepared = 0;
-		/* Also forget the other process's unreported outcome. */
+		/* Also forget the other process's unreported outcomes. */
 		MG_G(store).outcome_trace[0] = '\0';
+		MG_G(store).inflight_trace[0] = '\0';
 		mg_db_abandon(conn);
 	}
 }
@@ -1020,7 +1021,22 @@ void mg_db_outcome(const char *trace, bool sent)
 	snprintf(MG_G(store).outcome_trace, sizeof(MG_G(store).outcome_trace), "%s", trace);
 }
 
-void mg_db_report(void)
+bool mg_db_inflight(const char *trace)
+{
+	if (trace == NULL) {
+		MG_G(store).inflight_trace[0] = '\0';
+		return true;
+	}
+	if (MG_G(store).inflight_trace[0] != '\0') {
+		return false;
+	}
+	snprintf(MG_G(store).inflight_trace, sizeof(MG_G(store).inflight_trace), "%s", trace);
+	return true;
+}
+
+/* Sends the noted failure, if any; false when it could not be sent (the
+ * connection is dropped then, and the rest is not tried). */
+static bool mg_db_report_one(void)
 {
 	PGconn *conn = MG_G(store).conn;
 	const char *values[2];
@@ -1029,9 +1045,19 @@ void mg_db_report(void)
 
 	/* Every request ends here: nothing to report is the common case. */
 	if (MG_G(store).outcome_trace[0] == '\0' || !mg_db_owned() || PQstatus(conn) != CONNECTION_OK) {
-		return;
+		return MG_G(store).outcome_trace[0] == '\0';
 	}
 	deadline = mg_clock_ms() + (uint64_t) MG_G(timeout_ms);
+	/* One statement at a time on this connection: an earlier report's
+	 * answer first (only when two are due, which is rare). */
+	if (MG_G(store).pending > 0) {
+		mg_db_result r;
+
+		memset(&r, 0, sizeof(r));
+		if (mg_db_drain(conn, deadline, &r) != 0) {
+			return false;
+		}
+	}
 	/* PQsendQueryParams() copies the values into its buffer. */
 	values[0] = MG_G(store).outcome_trace;
 	values[1] = "failed";
@@ -1041,11 +1067,30 @@ void mg_db_report(void)
 			|| !mg_db_flush(conn, deadline)) {
 		mg_report_db_event("outcome", PQerrorMessage(conn));
 		mg_db_drop();
-		return;
+		return false;
 	}
 	/* The answer is read before the next question (mg_db_ready()). */
 	MG_G(store).pending++;
 	mg_db_notices();
+	return true;
+}
+
+void mg_db_report(void)
+{
+	bool sent = mg_db_report_one();
+
+	if (MG_G(store).inflight_trace[0] == '\0' || MG_G(store).outcome_trace[0] != '\0') {
+		return;
+	}
+	/* A mail whose call never returned was not handed to the MTA: in
+	 * every hooked function the script's code (an error handler) can run
+	 * only before core starts it. The database logged it sent. Reported
+	 * now, or (no connection) with this worker's next question. */
+	memcpy(MG_G(store).outcome_trace, MG_G(store).inflight_trace, sizeof(MG_G(store).outcome_trace));
+	MG_G(store).inflight_trace[0] = '\0';
+	if (sent) {
+		mg_db_report_one();
+	}
 }
 /* }}} */
 

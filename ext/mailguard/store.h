@@ -40,6 +40,7 @@ typedef struct {
 	int pending;            /* outcome reports whose answer is still unread */
 	unsigned prepared;      /* named statements prepared on conn (MG_DB_PREPARED_*) */
 	char outcome_trace[40]; /* accepted mail whose failure is not yet reported, "" = none */
+	char inflight_trace[40]; /* accepted mail whose hooked call has not returned yet, "" = none */
 	bool ended;             /* the server said FATAL outside a query: the session is over */
 	mg_db_state_kind state; /* what the last attempt learnt */
 	char notice[512];       /* a libpq notice not yet logged (see mg_db_notice()) */
@@ -94,8 +95,18 @@ void mg_db_ask(const mg_call *c, const mg_origin *o, const mg_facts *f, const ch
  * question, or with mg_db_report(). */
 void mg_db_outcome(const char *trace, bool sent);
 
+/* Marks the accepted mail `trace` as handed to the original function
+ * (NULL: it returned). A call that never returns (a bailout inside it: the
+ * script's error handler dying on a warning core raised before it started
+ * the MTA, or its time or memory limit there) leaves the mark for
+ * mg_db_report(), which reports that mail as failed. Returns false, and
+ * marks nothing, when a mail is marked already (a mail sent from an error
+ * handler inside another one's call): only the outermost is tracked. */
+bool mg_db_inflight(const char *trace);
+
 /* Sends a noted outcome now, without waiting for the answer (which is read
- * before the next question). For the end of a request and of the process. */
+ * before the next question), and then that of a mail whose call never
+ * returned. For the end of a request and of the process. */
 void mg_db_report(void);
 
 /* Closes this process's connection (MSHUTDOWN); abandons one inherited
