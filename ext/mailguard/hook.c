@@ -125,8 +125,15 @@ const char *mg_hook_list(void)
 
 void mg_hook_request_end(void)
 {
+	/* A bailout left a call unfinished: back to what the setting says now.
+	 * In RSHUTDOWN that is the request's value (a .user.ini's, say); after
+	 * the engine has put the startup values back (post deactivate, for a
+	 * mail from a session save handler), the startup value. A value saved
+	 * at the call would carry a directory's value into the next request. */
 	if (MG_G(hook).depth > 0) {
-		PG(mail_x_header) = MG_G(hook).saved_x_header;
+		zend_ini_entry *e = zend_hash_str_find_ptr(EG(ini_directives), ZEND_STRL("mail.add_x_header"));
+
+		PG(mail_x_header) = e != NULL && e->value != NULL && zend_ini_parse_bool(e->value);
 		MG_G(hook).depth = 0;
 	}
 }
@@ -263,10 +270,8 @@ static void mg_send(const mg_call *c, bool stamp, const char *trace, const char 
 	 * at the front of the headers, for every path through php_mail().
 	 * Forcing it for the length of this call is what makes the stamp
 	 * impossible to switch off; the saved value is put back afterwards (and
-	 * in RSHUTDOWN after a bailout). */
-	if (MG_G(hook).depth++ == 0) {
-		MG_G(hook).saved_x_header = saved;
-	}
+	 * the setting's value in RSHUTDOWN after a bailout). */
+	MG_G(hook).depth++;
 	if (!c->own_stamp) {
 		PG(mail_x_header) = stamp && !own;
 	}

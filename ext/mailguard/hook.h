@@ -13,7 +13,6 @@
 /* hook.c's part of the module globals. */
 typedef struct {
 	uint32_t depth;             /* hooked calls in progress in this request */
-	bool saved_x_header;        /* PG(mail_x_header) before the outermost stamp */
 } mg_hook_state;
 
 /* Takes over the handlers of every PHP function that sends mail. */
