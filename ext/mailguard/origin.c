@@ -143,13 +143,15 @@ void mg_origin_collect(mg_origin *o)
 	o->entry = SG(request_info).path_translated != NULL ? SG(request_info).path_translated
 		: c->request_entry != NULL ? c->request_entry : "";
 	if (c->request_read) {
-		o->vhost = c->request_vhost != NULL ? estrdup(c->request_vhost) : NULL;
-		o->client = c->request_client != NULL ? estrdup(c->request_client) : NULL;
+		/* kept until post deactivate, after the last code that can mail */
+		o->vhost = c->request_vhost;
+		o->client = c->request_client;
 	} else {
 		/* A mail outside this module's RINIT..RSHUTDOWN (another module's
 		 * RINIT or RSHUTDOWN): read for this mail only. Not cached: after
 		 * RSHUTDOWN the request's memory is gone before the next RINIT. */
 		mg_sapi_request_vars(&o->vhost, &o->client);
+		o->own_vars = true;
 	}
 	o->host = mg_host();
 	o->pid = (zend_long) getpid();
@@ -161,10 +163,10 @@ void mg_origin_free(mg_origin *o)
 	if (o->account) {
 		zend_string_release(o->account);
 	}
-	if (o->vhost) {
+	if (o->own_vars && o->vhost) {
 		efree(o->vhost);
 	}
-	if (o->client) {
+	if (o->own_vars && o->client) {
 		efree(o->client);
 	}
 	memset(o, 0, sizeof(*o));

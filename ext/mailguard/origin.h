@@ -43,6 +43,7 @@ typedef struct {
 	const char *entry;      /* the script the request started */
 	char *vhost;            /* SERVER_NAME, else HTTP_HOST, from the SAPI */
 	char *client;           /* REMOTE_ADDR from the SAPI */
+	bool own_vars;          /* vhost and client are this struct's (else the request's, read in RINIT) */
 	const char *host;       /* this machine's host name */
 	zend_long pid;
 	const char *sapi;
